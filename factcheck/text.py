@@ -1,0 +1,122 @@
+"""Reading an article from disk and normalising its text without moving any character offset."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .errors import InputError
+
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024
+"""Articles are a few kilobytes; anything over 4 MiB is a wrong file, not an article."""
+
+_BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+_LEGACY_ENCODINGS = ("gb18030", "big5")
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as decoded: offsets in claims point into `text`."""
+
+    path: str
+    text: str
+    encoding: str
+    sha256: str
+
+
+def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Read and decode an article file, raising InputError with a one-line reason."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not an article file")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{p}: {size} bytes is over the {max_bytes}-byte limit for an article")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror})") from exc
+    text, encoding = decode_text(data, str(p))
+    return Article(str(p), text, encoding, hashlib.sha256(data).hexdigest())
+
+
+def decode_text(data: bytes, name: str = "input") -> tuple[str, str]:
+    """Decode article bytes: BOM, then strict UTF-8, then GB18030 or Big5 (whichever reads best)."""
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty")
+    for encoding, bom in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="strict"), name), encoding
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
+    try:
+        return _checked(data.decode("utf-8"), name), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    fits = [enc for enc in _LEGACY_ENCODINGS if _decodes(data, enc)]
+    if not fits:
+        raise InputError(f"{name}: not valid UTF-8, GB18030 or Big5 text")
+    if len(fits) > 1:
+        best = from_bytes(data, cp_isolation=list(fits)).best()
+        fits = [best.encoding] if best is not None else fits
+    encoding = "big5" if fits[0].startswith("big5") else fits[0]
+    return _checked(data.decode(encoding), name), encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked(text: str, name: str) -> str:
+    # Control characters other than line breaks and tabs mean a binary file that happened to decode.
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    if controls > max(2, len(text) // 100):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty")
+    return text
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified script, guaranteed to keep the length (falls back char by char)."""
+    converted: str = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for ch in text:
+        one: str = _t2s().convert(ch)
+        out.append(one if len(one) == 1 else ch)
+    return "".join(out)
+
+
+def _nfkc_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+def normalize(text: str) -> str:
+    """Full-width → half-width (NFKC per character) and Traditional → Simplified, same length.
+
+    Every character maps to exactly one character, so an offset into the result is an offset into
+    the original: extraction runs on this form and reports spans of the original.
+    """
+    folded = "".join(_nfkc_char(ch) if ord(ch) > 0x7F else ch for ch in text)
+    return to_simplified(folded)
