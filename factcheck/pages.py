@@ -1,0 +1,579 @@
+"""Untrusted HTML pages: decode bytes, read an article (title, date, text), find links on lists."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
+
+if TYPE_CHECKING:
+    from factcheck.sources import Selectors, Source
+
+# --- decoding -----------------------------------------------------------------------------------
+
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "euc_cn", "hz"}
+_SINGLE_BYTE_WESTERN = {"latin_1", "iso8859_1", "cp1252", "ascii"}
+_DETECTABLE = ["utf_8", "gb18030", "big5"]
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_SNIFF_BYTES = 16_384
+
+
+def normalize_encoding(name: str | None) -> str | None:
+    """A codec name Python knows, with gb2312/gbk widened to gb18030; None if unknown."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if codec.replace("-", "_") in _GB_FAMILY:
+        return "gb18030"  # pages declaring gb2312 hold GBK-only characters such as 镕
+    return codec
+
+
+def decode_page(data: bytes, content_type: str | None, override: str | None) -> tuple[str, str]:
+    """Decode page bytes: override, BOM, HTTP then meta charset (checked), then detection."""
+    if override:
+        encoding = normalize_encoding(override) or override
+        return data.decode(encoding, errors="replace"), encoding
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace").lstrip("\ufeff"), encoding
+    if data.isascii():
+        return data.decode("ascii"), "ascii"
+    declared = [_header_charset(content_type), _meta_charset(data)]
+    candidates = [c for c in dict.fromkeys(map(normalize_encoding, declared)) if c]
+    utf8 = _strict(data, "utf-8")
+    for encoding in candidates:
+        if encoding.replace("-", "_") in _SINGLE_BYTE_WESTERN:
+            continue  # servers default to ISO-8859-1 for pages that are not; it decodes anything
+        if encoding != "utf-8" and utf8 is not None:
+            return utf8, "utf-8"  # GBK text is almost never valid UTF-8; the label lies
+        text = _strict(data, encoding)
+        if text is not None:
+            return text, encoding
+    if utf8 is not None:
+        return utf8, "utf-8"
+    return _detect(data, candidates)
+
+
+def _detect(data: bytes, declared: list[str]) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_DETECTABLE).best()
+    if best is not None:
+        encoding = normalize_encoding(best.encoding) or "gb18030"
+        return str(best), encoding
+    for encoding in declared:  # a Western label is the last resort before guessing Chinese
+        text = _strict(data, encoding)
+        if text is not None:
+            return text, encoding
+    return data.decode("gb18030", errors="replace"), "gb18030"
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _header_charset(content_type: str | None) -> str | None:
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:_SNIFF_BYTES])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+# --- articles -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedPage:
+    """What an article page says: title, publication date (YYYY-MM-DD) and main text."""
+
+    title: str
+    published: str | None
+    text: str  # paragraphs joined by "\n"
+    canonical: str | None = None  # <link rel=canonical> or og:url, absolute, when present
+
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "object", "svg")
+_BLOCK_TAGS = (
+    "p div br li ul ol tr table tbody thead tfoot h1 h2 h3 h4 h5 h6 section article main header "
+    "footer aside blockquote pre dd dt dl form center hr figure figcaption caption address td th"
+).split()
+_CONTAINERS = {"div", "td", "section", "article", "main", "body", "center"}
+_BREAK = "\ue000"  # private-use mark for our paragraph breaks, never in real text
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACES = re.compile(r"\s+")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]) (?=[\u3400-\u9fff])")
+_BODY_SELECTORS = ("#UCAP-CONTENT", ".TRS_Editor", "article")
+
+_TITLE_METAS = ("articletitle", "og:title", "title")
+_DATE_METAS = (
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publishtime",
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "dc.date",
+    "dcterms.issued",
+)
+_SITE_SUFFIX = re.compile(
+    r"(人民政府|政府|门户网站?|門戶網站?|网站|網站|网|網|局|委员会|委員會|委|厅|廳|院|办公室|辦公室"
+    r"|日报|日報|晚报|晚報|报|報|新闻|新聞|首页|首頁|频道|頻道|栏目|欄目|专题|專題|政务公开|政務公開"
+    r"|信息公开|資訊公開|动态|動態|要闻|要聞|[A-Za-z.]+\.(?:cn|com|net|org))$"
+)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—－]\s|－|(?<!—)—(?!—))\s*")
+
+
+def parse_article(html: str, url: str, selectors: Selectors | None = None) -> ParsedPage:
+    """Read title, date and main text from an article page; selectors first, then generic rules."""
+    soup = BeautifulSoup(html, "lxml")
+    metas = _metas(soup)
+    canonical = _canonical(soup, metas, url)
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    _mark_blocks(soup)
+    title = _select_text(soup, selectors.title if selectors else None) or _generic_title(
+        soup, metas
+    )
+    published = _select_date(soup, selectors.date if selectors else None) or _generic_date(
+        soup, metas, url
+    )
+    body = _select_one(soup, selectors.body if selectors else None) or _main_block(soup)
+    text = "\n".join(_lines(body)) if body is not None else ""
+    return ParsedPage(title=title, published=published, text=text, canonical=canonical)
+
+
+def text_date(lines: Iterable[str]) -> str | None:
+    """The publication date named by date lines (发布时间：…, 日期：…, a bare 2019年04月17日 line)."""
+    best: tuple[int, str] | None = None
+    for line in lines:
+        found = _line_date(line)
+        if found and (best is None or found[0] < best[0]):
+            best = found
+            if found[0] == 0:
+                break
+    return best[1] if best else None
+
+
+def _metas(soup: BeautifulSoup) -> dict[str, str]:
+    metas: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        key = meta.get("name") or meta.get("property") or meta.get("itemprop")
+        content = meta.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            metas.setdefault(key.strip().lower(), content.strip())
+    return metas
+
+
+def _canonical(soup: BeautifulSoup, metas: dict[str, str], url: str) -> str | None:
+    link = soup.find("link", rel="canonical", href=True)
+    candidates = [link.get("href") if isinstance(link, Tag) else None, metas.get("og:url")]
+    for href in candidates:
+        if isinstance(href, str) and href.strip():
+            absolute = urldefrag(urljoin(url, href.strip()))[0]
+            if urlsplit(absolute).scheme in ("http", "https"):
+                return absolute
+    return None
+
+
+def _mark_blocks(soup: BeautifulSoup) -> None:
+    # get_text() would glue paragraphs together; mark block edges so lines survive, while inline
+    # tags (<strong>128</strong>个) stay inside their line.
+    for tag in soup.find_all(_BLOCK_TAGS):
+        if tag.name == "br" or tag.name == "hr":
+            tag.replace_with(_BREAK)
+            continue
+        tag.insert_before(_BREAK)
+        tag.append(_BREAK)
+
+
+def _lines(node: Tag | BeautifulSoup) -> list[str]:
+    raw = node.get_text()
+    out = []
+    for chunk in raw.split(_BREAK):
+        line = _CJK_GAP.sub("", _SPACES.sub(" ", chunk).strip())
+        if line:
+            out.append(line)
+    return out
+
+
+def _select_one(soup: BeautifulSoup, css: str | None) -> Tag | None:
+    if not css:
+        return None
+    found = soup.select_one(css)
+    return found if isinstance(found, Tag) and _lines(found) else None
+
+
+def _select_text(soup: BeautifulSoup, css: str | None) -> str | None:
+    found = _select_one(soup, css)
+    return " ".join(_lines(found)) if found is not None else None
+
+
+def _select_date(soup: BeautifulSoup, css: str | None) -> str | None:
+    if not css:
+        return None
+    found = soup.select_one(css)
+    if not isinstance(found, Tag):
+        return None
+    content = found.get("content") or found.get("datetime")
+    text = content if isinstance(content, str) else " ".join(_lines(found))
+    return find_date(text)
+
+
+def _generic_title(soup: BeautifulSoup, metas: dict[str, str]) -> str:
+    for key in _TITLE_METAS:
+        if metas.get(key):
+            return strip_site_suffix(_SPACES.sub(" ", metas[key]).strip(), metas)
+    if soup.title is not None:
+        title = " ".join(_lines(soup.title))
+        if title:
+            return strip_site_suffix(title, metas)
+    heading = soup.find(["h1", "h2"])
+    return " ".join(_lines(heading)) if isinstance(heading, Tag) else ""
+
+
+def strip_site_suffix(title: str, metas: dict[str, str] | None = None) -> str:
+    """Drop trailing site and column names: '通知_太原市人民政府' -> '通知'."""
+    names = {v.strip() for k, v in (metas or {}).items() if k in ("sitename", "columnname")}
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    while len(parts) > 1 and (parts[-1].strip() in names or _SITE_SUFFIX.search(parts[-1])):
+        parts.pop()
+    if len(parts) == len([p for p in _TITLE_SEPARATORS.split(title) if p.strip()]):
+        return title.strip()  # nothing dropped: keep the title's own punctuation
+    return _rejoin(title, parts)
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    # Keep the original separators between the parts we keep.
+    end = 0
+    for part in parts:
+        end = title.index(part, end) + len(part)
+    return title[:end].strip()
+
+
+def _generic_date(soup: BeautifulSoup, metas: dict[str, str], url: str) -> str | None:
+    for key in _DATE_METAS:
+        found = find_date(metas.get(key, ""), compact=True)
+        if found:
+            return found
+    body = soup.body if soup.body is not None else soup
+    return text_date(_lines(body)) or url_date(url)
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+_YMD = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)"
+_DATE_RE = re.compile(_YMD)
+_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_CN_DIGIT = "〇零○ＯO一二三四五六七八九"
+_CN_DATE_RE = re.compile(
+    rf"([{_CN_DIGIT}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,2}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
+)
+_LABELS = (  # rank: a lower rank wins; 成文日期 is when a document was signed, not published
+    (0, r"(?:发布|發佈|發布|公布|公佈|发表|發表|发稿|發稿|更新)(?:时间|時間|日期)\s*[:：]?"),
+    (1, r"(?<![文布佈表稿新])(?:日期|时间|時間)\s*[:：]"),
+    (2, r"(?:成文|发文|發文)日期\s*[:：]?"),
+)
+_LABEL_RES = [(rank, re.compile(label + r"\s*(.{0,30})")) for rank, label in _LABELS]
+_BARE_LINE = re.compile(r"^[\[【(（]?\s*(" + _YMD + r")")
+_URL_DATES = (
+    re.compile(r"[/_]t((?:19|20)\d{2})(\d{2})(\d{2})_\d+"),
+    re.compile(r"/((?:19|20)\d{2})-?(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
+)
+
+
+def find_date(text: str, *, compact: bool = False) -> str | None:
+    """The first date in text as YYYY-MM-DD: 2019-04-17, 2019/4/17, 2019年4月17日, 二〇一九年四月十七日."""
+    text = unicodedata.normalize("NFKC", text or "")
+    match = _DATE_RE.search(text) or (_COMPACT_RE.search(text) if compact else None)
+    if match:
+        return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _CN_DATE_RE.search(text)
+    if match:
+        year = int("".join(str(_cn_digit(c)) for c in match.group(1)))
+        return _iso(year, _cn_small(match.group(2)), _cn_small(match.group(3)))
+    return None
+
+
+def url_date(url: str) -> str | None:
+    """A date written in an article URL: /201904/t20190416_123.html, /2019/04/16/, /2019-04/16/."""
+    path = urlsplit(url).path
+    for pattern in _URL_DATES:
+        match = pattern.search(path)
+        if match:
+            found = _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if found:
+                return found
+    return None
+
+
+def _line_date(line: str) -> tuple[int, str] | None:
+    line = unicodedata.normalize("NFKC", line)
+    for rank, pattern in _LABEL_RES:
+        for match in pattern.finditer(line):
+            found = find_date(match.group(1))
+            if found and _starts_with_date(match.group(1)):
+                return rank, found
+    if len(line) <= 60:
+        match = _BARE_LINE.match(line)
+        if match:
+            found = find_date(match.group(1))
+            if found:
+                return 3, found
+    return None
+
+
+def _starts_with_date(text: str) -> bool:
+    # "日期：2019-04-17" names a date; "时间：近一年来，2019年…" does not.
+    return bool(re.match(r"\s*[\[【(（]?\s*(?:(?:19|20)\d{2}|[" + _CN_DIGIT + "]{4})", text))
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not 1949 <= year <= 2100:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _cn_digit(char: str) -> int:
+    return 0 if char in "〇零○ＯO" else "一二三四五六七八九".index(char) + 1
+
+
+def _cn_small(text: str) -> int:
+    # 十=10, 十七=17, 二十=20, 三十一=31, 七=7
+    if "十" not in text:
+        return _cn_digit(text)
+    tens, _, units = text.partition("十")
+    return (_cn_digit(tens) if tens else 1) * 10 + (_cn_digit(units) if units else 0)
+
+
+# --- finding the main block ---------------------------------------------------------------------
+
+
+def _main_block(soup: BeautifulSoup) -> Tag | None:
+    for css in _BODY_SELECTORS:
+        found = soup.select_one(css)
+        if isinstance(found, Tag) and _cjk_count(found.get_text()) >= 1:
+            return found
+    return _densest_block(soup)
+
+
+def _densest_block(soup: BeautifulSoup) -> Tag | None:
+    """The container whose own paragraphs hold the most CJK text (link text does not count)."""
+    scores: dict[int, int] = {}
+    tags: dict[int, Tag] = {}
+    for string in soup.find_all(string=True):
+        if type(string) not in (NavigableString, CData):
+            continue  # comments, doctypes
+        count = _cjk_count(string)
+        if not count or string.find_parent("a") is not None:
+            continue
+        container = next((p for p in string.parents if p.name in _CONTAINERS), None)
+        if container is None:
+            continue
+        scores[id(container)] = scores.get(id(container), 0) + count
+        tags[id(container)] = container
+    if not scores:
+        return soup.body if soup.body is not None else None
+    best = max(scores, key=lambda k: scores[k])
+    return _widen(tags[best], scores)
+
+
+def _widen(block: Tag, scores: dict[int, int]) -> Tag:
+    # Paragraphs split over sibling <div>s or <span>s credit each child; climb while the parent
+    # holds much more of the text than the block alone.
+    parent = block.parent
+    while isinstance(parent, Tag) and parent.name not in ("body", "html", "[document]"):
+        own = _cjk_count(block.get_text())
+        total = _cjk_count(parent.get_text()) - _link_cjk(parent)
+        if own >= 0.6 * total or parent.name not in _CONTAINERS:
+            break
+        siblings = [c for c in parent.find_all(recursive=False) if id(c) in scores]
+        if len(siblings) < 2:
+            break
+        block, parent = parent, parent.parent
+    return block
+
+
+def _link_cjk(tag: Tag) -> int:
+    return sum(_cjk_count(a.get_text()) for a in tag.find_all("a"))
+
+
+def _cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+# --- list pages ---------------------------------------------------------------------------------
+
+_NEXT_TEXTS = {"下一页", "下一頁", "下页", "下頁", "next", "next page", "next »", "»", "›", ">"}
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,"
+    r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
+_INDEX_PAGE = re.compile(r"^(.*/)(index|list|default)(?:_(\d+))?\.(s?html?|jsp|php)$", re.I)
+_PAGE_PARAMS = {"page", "pageno", "pageindex", "pagenum", "p", "pn", "curpage", "page_no"}
+_SKIP_EXTENSIONS = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|wps|ofd|zip|rar|7z|gz|jpe?g|png|gif|bmp|svg|mp[34]|avi|flv|swf"
+    r"|css|js|xml|json|apk|exe)$",
+    re.I,
+)
+
+
+def list_links(html: str, base_url: str, source: Source) -> tuple[list[str], str | None]:
+    """The article links in scope on a list page, and the next list page (None on the last)."""
+    soup = BeautifulSoup(html, "lxml")
+    anchors = _anchors(soup, base_url)
+    next_page = _next_page(html, soup, anchors, base_url, source)
+    links = []
+    for url, _text in anchors:
+        if url in (base_url, next_page) or url in source.start_urls:
+            continue
+        if _in_scope(url, source) and url not in links:
+            links.append(url)
+    return links, next_page
+
+
+def _anchors(soup: BeautifulSoup, base_url: str) -> list[tuple[str, str]]:
+    out = []
+    for a in soup.find_all("a", href=True):
+        href = a.get("href")
+        if not isinstance(href, str) or href.strip().lower().startswith(("javascript:", "mailto:")):
+            continue
+        url = urldefrag(urljoin(base_url, href.strip()))[0]
+        if urlsplit(url).scheme in ("http", "https"):
+            out.append((url, _SPACES.sub(" ", a.get_text()).strip()))
+    return out
+
+
+def _in_scope(url: str, source: Source) -> bool:
+    if source.links:
+        return _compiled(source.links).search(url) is not None
+    if _SKIP_EXTENSIONS.search(urlsplit(url).path) or _is_list_page(url):
+        return False
+    return any(_under(url, start) for start in source.start_urls)
+
+
+def _under(url: str, start: str) -> bool:
+    a, b = urlsplit(url), urlsplit(start)
+    if (a.hostname or "").lower() != (b.hostname or "").lower() or a.port != b.port:
+        return False
+    folder = b.path[: b.path.rfind("/") + 1] or "/"
+    return a.path.startswith(folder) and a.path != folder
+
+
+def _is_list_page(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.path.endswith("/") or _INDEX_PAGE.match(parts.path):
+        return True
+    return any(k.lower() in _PAGE_PARAMS for k, _ in parse_qsl(parts.query))
+
+
+def _next_page(
+    html: str, soup: BeautifulSoup, anchors: list[tuple[str, str]], base_url: str, source: Source
+) -> str | None:
+    rule = source.next_page
+    if rule and rule.css:
+        found = soup.select_one(rule.css)
+        href = found.get("href") if isinstance(found, Tag) else None
+        return _absolute(href, base_url) if isinstance(href, str) else None
+    if rule and rule.regex:
+        match = _compiled(rule.regex).search(html)
+        if not match:
+            return None
+        return _absolute(match.group(1) if match.groups() else match.group(0), base_url)
+    return _detect_next(html, soup, anchors, base_url)
+
+
+def _detect_next(
+    html: str, soup: BeautifulSoup, anchors: list[tuple[str, str]], base_url: str
+) -> str | None:
+    rel = soup.find(["a", "link"], rel="next", href=True)
+    if isinstance(rel, Tag) and isinstance(rel.get("href"), str):
+        return _absolute(str(rel.get("href")), base_url)
+    for url, text in anchors:
+        if text.lower() in _NEXT_TEXTS and url != base_url:
+            return url
+    create = _CREATE_PAGE.search(html)
+    if create:
+        return _create_page_next(create, base_url)
+    return _incremented(anchors, base_url)
+
+
+def _create_page_next(match: re.Match[str], base_url: str) -> str | None:
+    # createPageHTML(count, current, "index", "html"): page 0 is index.html, page n index_n.html
+    count, current, prefix, suffix = int(match[1]), int(match[2]), match[3], match[4]
+    if current + 1 >= count:
+        return None
+    return urljoin(base_url, f"{prefix}_{current + 1}.{suffix}")
+
+
+def _incremented(anchors: list[tuple[str, str]], base_url: str) -> str | None:
+    # A link to index_{n+1}.html or ?page={n+1} from page n is the next page.
+    wanted = set(_next_numbered(base_url))
+    return next((url for url, _ in anchors if url in wanted), None)
+
+
+def _next_numbered(url: str) -> list[str]:
+    parts = urlsplit(url)
+    out = []
+    path = parts.path if not parts.path.endswith("/") else parts.path + "index.html"
+    match = _INDEX_PAGE.match(path)
+    if match:
+        folder, stem, number, ext = match.groups()
+        current = int(number) if number else 0
+        for step in (1, 2) if number is None else (1,):  # some sites number page two as _2
+            candidate = f"{folder}{stem}_{current + step}.{ext}"
+            out.append(urlunsplit(parts._replace(path=candidate)))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (key, value) in enumerate(query):
+        if key.lower() in _PAGE_PARAMS and value.isdigit():
+            bumped = [*query[:i], (key, str(int(value) + 1)), *query[i + 1 :]]
+            out.append(urlunsplit(parts._replace(query=urlencode(bumped))))
+    if not query:
+        for key in ("page", "p"):
+            out.append(urlunsplit(parts._replace(query=f"{key}=2")))
+    return out
+
+
+def _absolute(href: str | None, base_url: str) -> str | None:
+    if not href or href.strip().lower().startswith("javascript:"):
+        return None
+    url = urldefrag(urljoin(base_url, href.strip()))[0]
+    if urlsplit(url).scheme not in ("http", "https") or url == base_url:
+        return None
+    return url
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)

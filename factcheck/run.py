@@ -1,0 +1,214 @@
+"""The main job: read an article, extract its claims, check them, store the run, write the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .checks import Finding
+from .claims import Claim
+from .errors import InputError
+from .storage import Database
+from .text import Article, read_article
+from .verification_log import (
+    Coverage,
+    claim_record,
+    claim_value,
+    coverage_of,
+    finding_record,
+    summary_record,
+    write_log,
+)
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+LOG_FOLDER = "factcheck-logs"
+
+
+@dataclass
+class Analysis:
+    """Claims and consistency findings of one text."""
+
+    text: str
+    claims: list[Claim]
+    findings: list[Finding]
+
+    @property
+    def coverage(self) -> Coverage:
+        return coverage_of(self.claims, self.findings)
+
+    @property
+    def flagged(self) -> list[Finding]:
+        return [f for f in self.findings if f.status != "pass"]
+
+
+@dataclass
+class RunResult:
+    """A finished run: what was checked, where the log went, and the records written."""
+
+    run_id: str
+    article: Article
+    published: str | None
+    created_at: str
+    analysis: Analysis
+    log_path: Path | None
+    records: list[dict[str, Any]]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing failed, 1 when a check failed (DESIGN: flagged)."""
+        return 1 if any(f.status == "fail" for f in self.analysis.findings) else 0
+
+
+def parse_published(value: str | None) -> str | None:
+    """Validate a publication date given as YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise InputError(f"--published {value!r}: expected a date as YYYY-MM-DD") from exc
+
+
+def analyse_text(text: str, published: str | None = None, nlp: Language | None = None) -> Analysis:
+    """Claims and findings of a text, with the default pipeline unless one is given."""
+    from .pipeline import analyse, load_pipeline
+
+    doc = analyse(nlp or load_pipeline(), text, published)
+    return Analysis(text, doc._.claims, doc._.findings)
+
+
+def new_run_id(sha256: str, now: dt.datetime) -> str:
+    """A sortable, unique run id: time of the run and a piece of the article's hash."""
+    salt = hashlib.sha256(f"{sha256}{now.isoformat()}{os.getpid()}".encode()).hexdigest()[:6]
+    return f"{now:%Y%m%dT%H%M%S}-{salt}"
+
+
+def default_log_path(article_path: str, run_id: str) -> Path:
+    """factcheck-logs/<article name>-<run id>.jsonl in the current folder."""
+    return Path(LOG_FOLDER) / f"{Path(article_path).stem}-{run_id}.jsonl"
+
+
+def _check_log_target(path: Path) -> None:
+    folder = path.parent
+    existing = next((p for p in [folder, *folder.parents] if p.exists()), Path("."))
+    if path.is_dir():
+        raise InputError(f"--log {path}: is a directory")
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise InputError(f"--log {path}: cannot write there")
+
+
+def run_article(
+    path: str | Path,
+    *,
+    published: str | None = None,
+    db: Database | None = None,
+    log_path: Path | None = None,
+    write: bool = True,
+    nlp: Language | None = None,
+) -> RunResult:
+    """Check one article file; store the run in `db` and write the log unless write=False.
+
+    Every input is validated before anything is written, so bad input leaves nothing behind.
+    """
+    article = read_article(path)
+    published = parse_published(published)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    run_id = new_run_id(article.sha256, now)
+    target = log_path or default_log_path(article.path, run_id)
+    if write:
+        _check_log_target(target)
+    analysis = analyse_text(article.text, published, nlp)
+    records = log_records(run_id, article, published, now.isoformat(), analysis)
+    result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records)
+    if write:
+        if db is not None:
+            save_run(db, result)
+        write_log(target, records)
+        result.log_path = target
+    return result
+
+
+def log_records(
+    run_id: str, article: Article, published: str | None, created_at: str, analysis: Analysis
+) -> list[dict[str, Any]]:
+    """Every record of the verification log, in order: run, claims, findings, summary."""
+    run = {
+        "type": "run",
+        "run_id": run_id,
+        "article": article.path,
+        "article_sha256": article.sha256,
+        "published": published,
+        "created_at": created_at,
+        "version": __version__,
+        "encoding": article.encoding,
+    }
+    claims = [claim_record(c, article.text) for c in analysis.claims]
+    findings = [finding_record(f) for f in analysis.findings]
+    return [run, *claims, *findings, summary_record(analysis.claims, analysis.findings)]
+
+
+def save_run(db: Database, result: RunResult) -> None:
+    """Store a run, its claims and its findings in one transaction."""
+    run = result.records[0]
+    summary = result.records[-1]
+    with db.transaction():
+        db.insert_rows(
+            "runs",
+            [
+                {
+                    "run_id": result.run_id,
+                    "article": run["article"],
+                    "article_sha256": run["article_sha256"],
+                    "published": run["published"],
+                    "created_at": run["created_at"],
+                    "version": run["version"],
+                    "encoding": run["encoding"],
+                    "status": summary["status"],
+                    "log": None,
+                }
+            ],
+        )
+        db.insert_rows("claims", [_claim_row(result.run_id, c) for c in result.analysis.claims])
+        db.insert_rows(
+            "findings",
+            [
+                {
+                    "run_id": result.run_id,
+                    "id": f.id,
+                    "check": f.check,
+                    "status": f.status,
+                    "claims": json.dumps(f.claims),
+                    "message": f.message,
+                }
+                for f in result.analysis.findings
+            ],
+        )
+
+
+def _claim_row(run_id: str, claim: Claim) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "id": claim.id,
+        "start": claim.start,
+        "end": claim.end,
+        "text": claim.text,
+        "kind": claim.kind,
+        "value": json.dumps(claim_value(claim), ensure_ascii=False),
+        "unit": claim.unit,
+        "approx": claim.figure.approx,
+        "direction": claim.figure.direction,
+        "measure": claim.measure,
+        "place": claim.place,
+        "period": claim.period,
+        "comparison": claim.comparison,
+        "actor": claim.actor,
+        "checkworthy": int(claim.checkworthy),
+    }

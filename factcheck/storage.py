@@ -1,0 +1,208 @@
+"""The SQLite database: sources, documents, facts, runs, claims, findings, matches, reviews.
+
+One file, opened through sqlite-utils, in WAL mode with a busy timeout so that a review and a fetch
+can run side by side. The schema only moves forward through numbered migrations (PRAGMA
+user_version); nothing is ever dropped, so a later version opens an earlier database.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import DatabaseError
+
+DEFAULT_DB = "factcheck.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_db_path() -> Path:
+    """The database named by FACTCHECK_DB, else ./factcheck.db."""
+    return Path(os.environ.get("FACTCHECK_DB") or DEFAULT_DB)
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["sources"].create(
+        {
+            "name": str, "publisher": str, "tier": str, "url": str,
+            "last_fetched": str, "last_error": str,
+        },
+        pk="name",
+    )
+    db["documents"].create(
+        {
+            "id": int, "source": str, "url": str, "title": str, "published": str, "text": str,
+            "encoding": str, "content_sha256": str, "etag": str, "last_modified": str,
+            "fetched_at": str, "checked_at": str,
+        },
+        pk="id",
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["documents"].create_index(["url"], unique=True)
+    db["documents"].create_index(["content_sha256"])
+    db["fetch_failures"].create(
+        {"id": int, "source": str, "url": str, "error": str, "at": str}, pk="id"
+    )
+    db["facts"].create(
+        {
+            "id": int, "document_id": int, "start": int, "end": int, "text": str, "kind": str,
+            "value": float, "value_text": str, "low": float, "high": float, "unit": str,
+            "approx": str, "direction": str, "measure": str, "place": str, "period": str,
+            "comparison": str, "context": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["facts"].create_index(["kind", "unit", "low"])
+    db["facts"].create_index(["document_id"])
+    db["runs"].create(
+        {
+            "run_id": str, "article": str, "article_sha256": str, "published": str,
+            "created_at": str, "version": str, "encoding": str, "status": str, "log": str,
+        },
+        pk="run_id",
+    )
+    db["claims"].create(
+        {
+            "run_id": str, "id": str, "start": int, "end": int, "text": str, "kind": str,
+            "value": str, "unit": str, "approx": str, "direction": str, "measure": str,
+            "place": str, "period": str, "comparison": str, "actor": str, "checkworthy": int,
+        },
+        pk=("run_id", "id"),
+        foreign_keys=[("run_id", "runs", "run_id")],
+    )
+    db["findings"].create(
+        {"run_id": str, "id": str, "check": str, "status": str, "claims": str, "message": str},
+        pk=("run_id", "id"),
+        foreign_keys=[("run_id", "runs", "run_id")],
+    )
+    db["matches"].create(
+        {"run_id": str, "claim": str, "verdict": str, "evidence": str, "origin": str, "why": str},
+        pk=("run_id", "claim"),
+    )
+    db["reviews"].create(
+        {
+            "id": int, "run_id": str, "item": str, "decision": str, "value": str, "note": str,
+            "reviewer": str, "at": str,
+        },
+        pk="id",
+    )
+    _create_fts(db, "documents", ["title", "text"])
+    _create_fts(db, "facts", ["measure", "context"])
+
+
+def _create_fts(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """An external-content FTS5 trigram index kept current by triggers.
+
+    Written out rather than Table.enable_fts(), whose executescript() commits and would split a
+    migration in two.
+    """
+    cols = ", ".join(f"[{c}]" for c in columns)
+    new = ", ".join(f"new.[{c}]" for c in columns)
+    old = ", ".join(f"old.[{c}]" for c in columns)
+    fts = f"[{table}_fts]"
+    remove = f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
+    add = f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});"
+    db.execute(
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize='trigram', content=[{table}])"
+    )
+    db.execute(f"CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER [{table}_ad] AFTER DELETE ON [{table}] BEGIN {remove} END")
+    db.execute(f"CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN {remove} {add} END")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Database:
+    """The factcheck database file; raises DatabaseError with a one-line reason when unusable."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self._check_writable()
+        try:
+            # Autocommit mode: transactions are explicit (transaction()), never implicit.
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"{self.path}: cannot be used as a factcheck database ({exc})") from exc
+
+    def _check_writable(self) -> None:
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if self.path.is_dir():
+            raise DatabaseError(f"{self.path}: is a directory, not a database file")
+        if not folder.is_dir():
+            raise DatabaseError(f"{self.path}: the folder {folder} does not exist")
+        target = self.path if self.path.exists() else folder
+        if not os.access(target, os.W_OK):
+            raise DatabaseError(f"{self.path}: not writable")
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the schema up to SCHEMA_VERSION, one migration per transaction."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path}: schema version {current} is newer than this factcheck "
+                f"({SCHEMA_VERSION}); upgrade factcheck"
+            )
+        for number in range(current, SCHEMA_VERSION):
+            with self.transaction():
+                MIGRATIONS[number](self.db)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a crash or an error leaves the database as it was."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows into a table (inside the caller's transaction)."""
+        # Plain SQL rather than Table.insert_all, which commits on its own and would end the
+        # caller's transaction half-way.
+        if not rows:
+            return
+        columns = list(rows[0])
+        names = ", ".join(f"[{c}]" for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        self.db.conn.executemany(
+            f"INSERT OR REPLACE INTO [{table}] ({names}) VALUES ({marks})",
+            [tuple(row.get(c) for c in columns) for row in rows],
+        )
+
+    def rows(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a query as dictionaries."""
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def integrity_ok(self) -> bool:
+        """PRAGMA integrity_check says ok."""
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
