@@ -20,6 +20,10 @@ PASS, WARN, FAIL = "pass", "warn", "fail"
 _PERSON_UNITS = {"人", "名", "位"}
 _NESTING = re.compile(r"包括|其中|含")
 _EXHAUSTIVE = re.compile(r"分为|分成|组成|全部|均为|一共")
+# 56个，已开工建设41个 / 315处，整改到位298处: the second count is of the first one's items.
+_COMPLETED = re.compile(
+    r"^[,，]\s*(?:其中)?[\u4e00-\u9fff]{0,4}(?:已|到位|办结|结案|化解|竣工|投产|开工|完成)"
+)
 _SEQUENCE = re.compile(r"后|随后|此后|之后|才|直到|经|最终|于")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 # Person measures and the groups inside them: 4名省管干部 are among 90多名公职人员.
@@ -256,10 +260,14 @@ def _head_group(measure: str) -> str | None:
     return next((g for g in sorted(SUBGROUPS, key=len, reverse=True) if measure.endswith(g)), None)
 
 
-@register_check("subset")
-def check_subset(ctx: CheckContext) -> Iterator[Finding]:
-    """A group named inside a larger one in the same sentence (4名省管干部 of 90多名公职人员) is smaller."""
+def _subset_pairs(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
+    """(whole, part) pairs: a person group inside a larger one, or 315处…整改到位298处."""
     for sentence in ctx.sentences:
+        counts = [c for c in _in_sentence(ctx, sentence) if c.kind == "count"]
+        for whole, part in zip(counts, counts[1:], strict=False):
+            gap = ctx.norm[whole.end : part.start]
+            if _units_match(whole, part) and _COMPLETED.match(gap):
+                yield whole, part
         people = [
             c
             for c in _in_sentence(ctx, sentence)
@@ -273,16 +281,21 @@ def check_subset(ctx: CheckContext) -> Iterator[Finding]:
                 part_measure = clean(part.measure or "")
                 if not part_measure.endswith(SUBGROUPS[group]):
                     continue
-                ids = [whole.id, part.id]
-                whole_hi = _hi(whole)
-                if whole_hi is not None and _lo(part) > whole_hi:
-                    message = (
-                        f"{part.text}{part_measure} cannot be among {whole.text}{whole.measure}"
-                    )
-                    yield Finding("subset", FAIL, ids, message)
-                else:
-                    message = f"{part.text}{part_measure} fit among {whole.text}{whole.measure}"
-                    yield Finding("subset", PASS, ids, message)
+                yield whole, part
+
+
+@register_check("subset")
+def check_subset(ctx: CheckContext) -> Iterator[Finding]:
+    """A group inside a larger one (4名省管干部 of 90多名公职人员; 已开工41个 of 56个) is smaller."""
+    for whole, part in _subset_pairs(ctx):
+        ids = [whole.id, part.id]
+        whole_hi = _hi(whole)
+        what = f"{part.text}{part.measure or ''}"
+        of = f"{whole.text}{whole.measure or ''}"
+        if whole_hi is not None and _lo(part) > whole_hi:
+            yield Finding("subset", FAIL, ids, f"{what} cannot be among {of}")
+        else:
+            yield Finding("subset", PASS, ids, f"{what} fit among {of}")
 
 
 # --- restatement -----------------------------------------------------------------------------

@@ -8,14 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .figures import Figure, find_figures
-from .measures import comparison_in, measure_after, measure_before
+from .measures import comparison_in, distribute_head, measure_after, measure_before, with_owner
 
-_SENTENCE_END = "。！？!?；;"
+_SENTENCE_END = "。！？!?"
 _CLAUSE_BREAK = re.compile(r"[,，、:：。！？!?；;\n]")
-_PROVINCES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
-    "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
-).split()
+_PROVINCES = ["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门"]
 _PLACE = re.compile(
     r"(?:" + "|".join(_PROVINCES) + r")(?:省|市|自治区)?|[\u4e00-\u9fff]{2}(?:市|县|区|州)"
 )
@@ -27,6 +24,8 @@ _ACTOR = re.compile(
     r"检察院|法院|纪委监委|纪委|监委|统计局|办公室|督导组)"
 )
 _PERIOD_KINDS = ("date", "duration")
+_RANK_WORDS = re.compile(r"(?:位居|位列|名列|排名|排在|居于?)[\u4e00-\u9fff]{0,4}$")
+_EVENT_VERB = re.compile(r"召开|举行|举办|开展|组织")
 _LEADING_NOISE = re.compile(r"^(?:今年|去年|前年|本年|当年|在|由|经|据)+")
 _BASELINE_BEFORE = re.compile(r"(?:较|比|与|同)$")
 
@@ -92,7 +91,8 @@ class Claim:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences by end punctuation and line breaks; the title line and its repeats are headlines."""
     lines = text.split("\n")
-    title = next((line.strip() for line in lines if line.strip()), "")
+    # A bracketed note (【测试用虚构稿件】, 【编者按】) above the title is not the title.
+    title = next((ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("【")), "")
     sentences: list[Sentence] = []
     offset = 0
     paragraph = 0
@@ -156,9 +156,10 @@ def _add_context(
     before = norm[claim.sentence.start : figure.start]
     clause = _CLAUSE_BREAK.split(before)[-1]
     if figure.kind in ("count", "money"):
-        claim.measure = measure_after(norm[figure.end :]) or measure_before(clause) or None
-    elif figure.kind in ("percent", "percent_change"):
-        claim.measure = measure_before(_strip_direction(clause)) or None
+        claim.measure = _count_measure(norm[figure.end :], clause)
+    elif figure.kind in ("percent", "percent_change", "rank"):
+        own = measure_before(_strip_direction(_RANK_WORDS.sub("", clause))) or None
+        claim.measure = with_owner(own, _previous_measure(earlier, claim.sentence))
     claim.comparison = comparison_in(before)
     claim.place = _last_place(before) or _last_place(
         norm[claim.sentence.start : claim.sentence.end]
@@ -171,6 +172,23 @@ def _add_context(
         if period is not None:
             claim.period = period.text
             claim.period_value = period.value if isinstance(period.value, str) else None
+
+
+def _previous_measure(earlier: list[Claim], sentence: Sentence) -> str | None:
+    for other in reversed(earlier):
+        if other.sentence != sentence:
+            return None
+        if other.measure:
+            return other.measure
+    return None
+
+
+def _count_measure(after_text: str, clause: str) -> str | None:
+    """12次召开会议 counts the meetings of whoever is named before: 领导小组 + 会议."""
+    verb = _EVENT_VERB.match(after_text)
+    if verb:
+        return (measure_before(clause) + measure_after(after_text[verb.end() :])) or None
+    return measure_after(after_text) or measure_before(clause) or None
 
 
 def _strip_direction(clause: str) -> str:
@@ -217,18 +235,29 @@ def _main_place(norm: str) -> str | None:
 
 def _pair_respectively(claims: list[Claim], norm: str) -> None:
     """分别: A、B、C分别增长3.2%、5.1%和7.4% gives each figure its own measure."""
-    by_sentence: dict[int, list[Claim]] = {}
-    for claim in claims:
-        by_sentence.setdefault(claim.sentence.start, []).append(claim)
-    for group in by_sentence.values():
-        first = group[0].sentence
-        sentence = norm[first.start : first.end]
-        at = sentence.find("分别")
-        if at < 0:
-            continue
-        listed = [c for c in group if c.start - first.start > at and c.checkworthy]
-        head = _CLAUSE_BREAK.split(sentence[:at].replace("、", "\x00"))[-1]
+    for match in re.finditer("分别", norm):
+        listed = _list_after(claims, norm, match.end())
+        sentence_start = next((c.sentence.start for c in listed), match.start())
+        head = _CLAUSE_BREAK.split(norm[sentence_start : match.start()].replace("、", "\x00"))[-1]
+        head = re.sub(r"(同比|环比)$", "", head)
         names = [n for n in re.split(r"\x00|和|及|与", head) if n]
         if len(names) == len(listed) > 1:
-            for claim, name in zip(listed, names, strict=True):
+            for claim, name in zip(listed, distribute_head(names), strict=True):
                 claim.measure = measure_before(name)
+
+
+def _list_after(claims: list[Claim], norm: str, at: int) -> list[Claim]:
+    """The figures right after 分别…, joined only by 、和及: 下降12.6%、8.3%和5.9%."""
+    listed: list[Claim] = []
+    cursor = at
+    for claim in claims:
+        if claim.start < at or not claim.checkworthy:
+            continue
+        gap = norm[cursor : claim.start]
+        if listed and not re.fullmatch(r"\s*[、,，]?\s*(?:和|及|与)?\s*", gap):
+            break
+        if not listed and re.search(r"[,，。;；]", gap):
+            break
+        listed.append(claim)
+        cursor = claim.end
+    return listed

@@ -30,9 +30,7 @@ _POST = r"(?P<post>左右|以上|以下|上下)?"
 _RANGE = rf"(?P<num>{NUM})(?:(?P<sep>至|到|-|—|~|～|－)(?P<num2>{NUM}))?"
 
 CLASSIFIERS = sorted(
-    """个 名 人 起 件 条 次 家 轮 户 所 座 项 处 宗 辆 台 套 份 批 支 位 例 头 只 吨 公斤 千克 亩
-    公顷 平方米 平方公里 公里 千米 米 人次 户次 架 艘 部 本 张 篇 场 期 届 间 栋 幢 株 棵 枚 根 块
-    箱 袋 瓶 盒 斤 升 立方米 千瓦时 笔 桩 伙 股 册 单 趟 班 万人次""".split(),
+    ["个", "名", "人", "起", "件", "条", "次", "家", "轮", "户", "所", "座", "项", "处", "宗", "辆", "台", "套", "份", "批", "支", "位", "例", "头", "只", "吨", "公斤", "千克", "亩", "公顷", "平方米", "平方公里", "公里", "千米", "米", "人次", "户次", "架", "艘", "部", "本", "张", "篇", "场", "期", "届", "间", "栋", "幢", "株", "棵", "枚", "根", "块", "箱", "袋", "瓶", "盒", "斤", "升", "立方米", "千瓦时", "笔", "桩", "伙", "股", "册", "单", "趟", "班", "万人次"],
     key=len,
     reverse=True,
 )
@@ -49,10 +47,7 @@ _REL = "|".join(_RELATIVE_YEAR)
 DOWN_WORDS = ("下降", "减少", "降低", "回落", "下跌", "下滑", "缩减", "降幅", "减幅", "减")
 UP_WORDS = ("上升", "增长", "增加", "提高", "上涨", "增幅", "提升", "攀升", "增")
 
-SLOGAN_WORDS = (
-    "四个意识 四个自信 两个维护 两个确立 四个全面 五位一体 三打三治 两抢一盗 两微一端 两学一做 "
-    "三严三实 一把手 三个一批 六稳 六保 三公经费 三农 两会 两委 十四五 十三五"
-).split()
+SLOGAN_WORDS = ["四个意识", "四个自信", "两个维护", "两个确立", "四个全面", "五位一体", "三打三治", "两抢一盗", "两微一端", "两学一做", "三严三实", "一把手", "三个一批", "六稳", "六保", "三公经费", "三农", "两会", "两委", "十四五", "十三五"]
 _SLOGAN_TAIL = r"进一步|不断|意识|自信|维护|确立|全面|坚持|必须|一批|代表|务必|着力|统筹|到位"
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’"}
 _MAX_SLOGAN = 12
@@ -358,7 +353,7 @@ def _set_direction(figure: Figure, text: str) -> None:
 
 def _direction_before(text: str, start: int) -> str | None:
     """下降/上升 shortly before a figure, or inherited across 、和 from the previous figure's verb."""
-    window = text[max(0, start - 12) : start]
+    window = text[max(0, start - 24) : start]
     clause = re.split(r"[,，。;；:：!?！？\n]", window)[-1]
     best: tuple[int, str] | None = None
     for words, direction in ((DOWN_WORDS, "down"), (UP_WORDS, "up")):
@@ -432,5 +427,5 @@ _RULES: list[tuple[re.Pattern[str], Rule]] = [
     (re.compile(rf"{_PRE}{_RANGE}{_MID}(?P<dur>{_DURATION_UNITS})(?P<more>多)?"), _duration),
     (re.compile(rf"{_PRE}{_RANGE}{_MID}(?P<cls>{_CLASSIFIER}){_POST}"), _count),
     (re.compile(rf"第(?P<num>{NUM})"), _rank),
-    (re.compile(rf"(?:^|(?<=[\n,，。;；:：]))(?P<num>[一二三四五六七八九十]+)是"), _list_number),
+    (re.compile(r"(?:^|(?<=[\n,，。;；:：]))(?P<num>[一二三四五六七八九十]+)是"), _list_number),
 ]

@@ -63,12 +63,12 @@ def decode_page(data: bytes, content_type: str | None, override: str | None) -> 
     for encoding in candidates:
         if encoding.replace("-", "_") in _SINGLE_BYTE_WESTERN:
             continue  # servers default to ISO-8859-1 for pages that are not; it decodes anything
-        if encoding != "utf-8" and utf8 is not None:
-            return utf8, "utf-8"  # GBK text is almost never valid UTF-8; the label lies
+        if encoding != "utf-8" and utf8 is not None and _has_wide(utf8):
+            return utf8, "utf-8"  # real GBK text is almost never valid UTF-8: the label lies
         text = _strict(data, encoding)
         if text is not None:
             return text, encoding
-    if utf8 is not None:
+    if utf8 is not None and _has_wide(utf8):
         return utf8, "utf-8"
     return _detect(data, candidates)
 
@@ -85,6 +85,11 @@ def _detect(data: bytes, declared: list[str]) -> tuple[str, str]:
         if text is not None:
             return text, encoding
     return data.decode("gb18030", errors="replace"), "gb18030"
+
+
+def _has_wide(text: str) -> bool:
+    # UTF-8 CJK takes three bytes; a few GBK pairs can pass as two-byte UTF-8 (U+0080..U+07FF).
+    return any(ord(c) >= 0x800 for c in text)
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -118,10 +123,7 @@ class ParsedPage:
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "object", "svg")
-_BLOCK_TAGS = (
-    "p div br li ul ol tr table tbody thead tfoot h1 h2 h3 h4 h5 h6 section article main header "
-    "footer aside blockquote pre dd dt dl form center hr figure figcaption caption address td th"
-).split()
+_BLOCK_TAGS = ["p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "tfoot", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main", "header", "footer", "aside", "blockquote", "pre", "dd", "dt", "dl", "form", "center", "hr", "figure", "figcaption", "caption", "address", "td", "th"]
 _CONTAINERS = {"div", "td", "section", "article", "main", "body", "center"}
 _BREAK = "\ue000"  # private-use mark for our paragraph breaks, never in real text
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

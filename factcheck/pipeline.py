@@ -45,7 +45,9 @@ class FigureFinder:
         doc._.norm = normalize(doc.text)
         spans = []
         for figure in find_figures(doc._.norm, doc._.published, doc.text):
-            span = doc.char_span(figure.start, figure.end, label=figure.kind, alignment_mode="expand")
+            span = doc.char_span(
+                figure.start, figure.end, label=figure.kind, alignment_mode="expand"
+            )
             if span is None:  # pragma: no cover - the character segmenter aligns every offset
                 continue
             span._.figure = figure
@@ -120,6 +122,7 @@ def analyse_many(
     nlp: Language, texts: Iterable[str], published: str | None = None, batch_size: int = 64
 ) -> Iterator[Doc]:
     """Batch form of analyse() through nlp.pipe (the publication date is shared by the batch)."""
+
     def with_date(stream: Iterable[str]) -> Iterator[Doc]:
         for text in stream:
             doc = nlp.make_doc(text)

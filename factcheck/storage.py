@@ -30,16 +30,29 @@ def default_db_path() -> Path:
 def _migration_1(db: sqlite_utils.Database) -> None:
     db["sources"].create(
         {
-            "name": str, "publisher": str, "tier": str, "url": str,
-            "last_fetched": str, "last_error": str,
+            "name": str,
+            "publisher": str,
+            "tier": str,
+            "url": str,
+            "last_fetched": str,
+            "last_error": str,
         },
         pk="name",
     )
     db["documents"].create(
         {
-            "id": int, "source": str, "url": str, "title": str, "published": str, "text": str,
-            "encoding": str, "content_sha256": str, "etag": str, "last_modified": str,
-            "fetched_at": str, "checked_at": str,
+            "id": int,
+            "source": str,
+            "url": str,
+            "title": str,
+            "published": str,
+            "text": str,
+            "encoding": str,
+            "content_sha256": str,
+            "etag": str,
+            "last_modified": str,
+            "fetched_at": str,
+            "checked_at": str,
         },
         pk="id",
         foreign_keys=[("source", "sources", "name")],
@@ -51,10 +64,24 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
     db["facts"].create(
         {
-            "id": int, "document_id": int, "start": int, "end": int, "text": str, "kind": str,
-            "value": float, "value_text": str, "low": float, "high": float, "unit": str,
-            "approx": str, "direction": str, "measure": str, "place": str, "period": str,
-            "comparison": str, "context": str,
+            "id": int,
+            "document_id": int,
+            "start": int,
+            "end": int,
+            "text": str,
+            "kind": str,
+            "value": float,
+            "value_text": str,
+            "low": float,
+            "high": float,
+            "unit": str,
+            "approx": str,
+            "direction": str,
+            "measure": str,
+            "place": str,
+            "period": str,
+            "comparison": str,
+            "context": str,
         },
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
@@ -63,16 +90,36 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["facts"].create_index(["document_id"])
     db["runs"].create(
         {
-            "run_id": str, "article": str, "article_sha256": str, "published": str,
-            "created_at": str, "version": str, "encoding": str, "status": str, "log": str,
+            "run_id": str,
+            "article": str,
+            "article_sha256": str,
+            "published": str,
+            "created_at": str,
+            "version": str,
+            "encoding": str,
+            "status": str,
+            "log": str,
         },
         pk="run_id",
     )
     db["claims"].create(
         {
-            "run_id": str, "id": str, "start": int, "end": int, "text": str, "kind": str,
-            "value": str, "unit": str, "approx": str, "direction": str, "measure": str,
-            "place": str, "period": str, "comparison": str, "actor": str, "checkworthy": int,
+            "run_id": str,
+            "id": str,
+            "start": int,
+            "end": int,
+            "text": str,
+            "kind": str,
+            "value": str,
+            "unit": str,
+            "approx": str,
+            "direction": str,
+            "measure": str,
+            "place": str,
+            "period": str,
+            "comparison": str,
+            "actor": str,
+            "checkworthy": int,
         },
         pk=("run_id", "id"),
         foreign_keys=[("run_id", "runs", "run_id")],
@@ -88,8 +135,14 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
     db["reviews"].create(
         {
-            "id": int, "run_id": str, "item": str, "decision": str, "value": str, "note": str,
-            "reviewer": str, "at": str,
+            "id": int,
+            "run_id": str,
+            "item": str,
+            "decision": str,
+            "value": str,
+            "note": str,
+            "reviewer": str,
+            "at": str,
         },
         pk="id",
     )
@@ -129,16 +182,16 @@ class Database:
         self._check_writable()
         try:
             # Autocommit mode: transactions are explicit (transaction()), never implicit.
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-            )
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.migrate()
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(f"{self.path}: cannot be used as a factcheck database ({exc})") from exc
+            raise DatabaseError(
+                f"{self.path}: cannot be used as a factcheck database ({exc})"
+            ) from exc
 
     def _check_writable(self) -> None:
         folder = self.path.parent if str(self.path.parent) else Path(".")
