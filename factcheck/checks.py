@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from .claims import Claim, Sentence
 from .measures import clean, measures_compatible
@@ -187,7 +188,7 @@ def check_sum_of_parts(ctx: CheckContext) -> Iterator[Finding]:
         total, parts = whole.total, whole.parts
         low = sum((_lo(p) for p in parts), Decimal(0))
         highs = [_hi(p) for p in parts]
-        high = None if any(h is None for h in highs) else sum(h for h in highs if h is not None)
+        high = None if any(h is None for h in highs) else sum((h for h in highs if h), Decimal(0))
         ids = [total.id] + [p.id for p in parts]
         written = " + ".join(p.text for p in parts)
         total_hi = _hi(total)
@@ -264,7 +265,7 @@ def _subset_pairs(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
     """(whole, part) pairs: a person group inside a larger one, or 315处…整改到位298处."""
     for sentence in ctx.sentences:
         counts = [c for c in _in_sentence(ctx, sentence) if c.kind == "count"]
-        for whole, part in zip(counts, counts[1:], strict=False):
+        for whole, part in pairwise(counts):
             gap = ctx.norm[whole.end : part.start]
             if _units_match(whole, part) and _COMPLETED.match(gap):
                 yield whole, part
@@ -427,7 +428,7 @@ def check_date_order(ctx: CheckContext) -> Iterator[Finding]:
         and (p := _date_parts(c.value)) is not None
         and _date_problem(*p) is None
     ]
-    for (first, a), (second, b) in zip(dated, dated[1:], strict=False):
+    for (first, a), (second, b) in pairwise(dated):
         gap = ctx.norm[first.end : second.start]
         if second.sentence.paragraph != first.sentence.paragraph or not _SEQUENCE.search(gap):
             continue

@@ -64,10 +64,10 @@ def run(
         factcheck run article.txt --log checks/article.jsonl --db desk.db
     """
     from .run import run_article
-    from .storage import Database
+    from .storage import default_db_path
     from .verification_log import dumps
 
-    result = run_article(article, published=published, db=Database(db), log_path=log)
+    result = run_article(article, published=published, db=db or default_db_path(), log_path=log)
     if json_out:
         for record in result.records:
             sys.stdout.write(dumps(record) + "\n")

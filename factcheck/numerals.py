@@ -46,7 +46,9 @@ def parse_number(core: str) -> Decimal:
 
 
 def _cn_value(text: str) -> Decimal:
-    if any(ch not in CN_NUMERAL_CHARS and not ch.isdigit() and ch != "." for ch in text):
+    if text.endswith("点") or any(
+        ch not in CN_NUMERAL_CHARS and not ch.isdigit() and ch != "." for ch in text
+    ):
         raise NumeralError(f"not a numeral: {text!r}")
     if text[0] in "百千万亿":  # "百" alone means 一百 in counting contexts (百万 = one million)
         text = "一" + text

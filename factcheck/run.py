@@ -109,14 +109,15 @@ def run_article(
     path: str | Path,
     *,
     published: str | None = None,
-    db: Database | None = None,
+    db: Database | str | Path | None = None,
     log_path: Path | None = None,
     write: bool = True,
     nlp: Language | None = None,
 ) -> RunResult:
     """Check one article file; store the run in `db` and write the log unless write=False.
 
-    Every input is validated before anything is written, so bad input leaves nothing behind.
+    Every input is validated before anything is written, so bad input leaves nothing behind;
+    `db` may be a path, opened (and created) only once the article and the log target are good.
     """
     article = read_article(path)
     published = parse_published(published)
@@ -125,11 +126,13 @@ def run_article(
     target = log_path or default_log_path(article.path, run_id)
     if write:
         _check_log_target(target)
+        if db is not None and not isinstance(db, Database):
+            db = Database(db)
     analysis = analyse_text(article.text, published, nlp)
     records = log_records(run_id, article, published, now.isoformat(), analysis)
     result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records)
     if write:
-        if db is not None:
+        if isinstance(db, Database):
             save_run(db, result)
         write_log(target, records)
         result.log_path = target

@@ -28,7 +28,7 @@ def default_db_path() -> Path:
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {
             "name": str,
             "publisher": str,
@@ -39,7 +39,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk="name",
     )
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": int,
             "source": str,
@@ -57,12 +57,12 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("source", "sources", "name")],
     )
-    db["documents"].create_index(["url"], unique=True)
-    db["documents"].create_index(["content_sha256"])
-    db["fetch_failures"].create(
+    db.table("documents").create_index(["url"], unique=True)
+    db.table("documents").create_index(["content_sha256"])
+    db.table("fetch_failures").create(
         {"id": int, "source": str, "url": str, "error": str, "at": str}, pk="id"
     )
-    db["facts"].create(
+    db.table("facts").create(
         {
             "id": int,
             "document_id": int,
@@ -86,9 +86,9 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["facts"].create_index(["kind", "unit", "low"])
-    db["facts"].create_index(["document_id"])
-    db["runs"].create(
+    db.table("facts").create_index(["kind", "unit", "low"])
+    db.table("facts").create_index(["document_id"])
+    db.table("runs").create(
         {
             "run_id": str,
             "article": str,
@@ -102,7 +102,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk="run_id",
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "run_id": str,
             "id": str,
@@ -124,16 +124,16 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         pk=("run_id", "id"),
         foreign_keys=[("run_id", "runs", "run_id")],
     )
-    db["findings"].create(
+    db.table("findings").create(
         {"run_id": str, "id": str, "check": str, "status": str, "claims": str, "message": str},
         pk=("run_id", "id"),
         foreign_keys=[("run_id", "runs", "run_id")],
     )
-    db["matches"].create(
+    db.table("matches").create(
         {"run_id": str, "claim": str, "verdict": str, "evidence": str, "origin": str, "why": str},
         pk=("run_id", "claim"),
     )
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": int,
             "run_id": str,

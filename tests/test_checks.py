@@ -1,0 +1,139 @@
+"""Each consistency check: a passing and a failing case, the traps of official text, and edited
+variants of the first article in Traditional and Simplified script."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.run import analyse_text
+from factcheck.text import to_simplified
+
+
+def statuses(nlp, text: str, published: str | None = "2019-04-15") -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    analysis = analyse_text(text, published, nlp)
+    return {(f.check, f.status) for f in analysis.findings}
+
+
+def flagged(nlp, text: str, published: str | None = "2019-04-15") -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {s for s in statuses(nlp, text, published) if s[1] != "pass"}
+
+
+CASES = [
+    # check, passing text, failing text
+    (
+        "sum_of_parts",
+        "全市共打掉团伙128个，其中组织13个，集团31个，团伙84个。",
+        "全市共打掉团伙128个，其中组织13个，集团31个，团伙85个。",
+    ),
+    (
+        "part_not_above_total",
+        "共处理53人，其中党员12人。",
+        "共处理53人，其中党员120人。",
+    ),
+    (
+        "subset",
+        "专案组牵出90多名公职人员、处理4名省管干部。",
+        "专案组牵出90多名公职人员、处理400名省管干部。",
+    ),
+    (
+        "restatement",
+        "太原打掉128个涉黑恶团伙\n\n一年多来，太原市共打掉涉黑涉恶犯罪团伙128个。",
+        "太原打掉182个涉黑恶团伙\n\n一年多来，太原市共打掉涉黑涉恶犯罪团伙128个。",
+    ),
+    (
+        "percent_range",
+        "刑事类警情同比下降19.3%。",
+        "刑事类警情同比下降119.3%。",
+    ),
+    ("date_validity", "2月14日，召开会议。", "2月31日，召开会议。"),
+    (
+        "date_order",
+        "早在2003年被判处无期徒刑，经多次减刑于2013年6月刑满释放。",
+        "早在2013年被判处无期徒刑，经多次减刑于2003年6月刑满释放。",
+    ),
+    (
+        "shares",
+        "共有企业300家，其中国有企业占33.4%、民营企业占33.3%、外资企业占33.4%。",
+        "共有企业300家，其中国有企业占53.4%、民营企业占33.3%、外资企业占33.4%。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "good", "bad"), CASES, ids=[c[0] for c in CASES])
+def test_check_passes_and_fails(nlp, check: str, good: str, bad: str) -> None:  # type: ignore[no-untyped-def]
+    assert (check, "pass") in statuses(nlp, good)
+    assert flagged(nlp, good) == set()
+    assert (check, "fail") in flagged(nlp, bad)
+
+
+TRAPS = {
+    "partial list after 其中": "全市发生案件120起，其中盗窃案件80起、诈骗案件20起。",
+    "nested hierarchy": "参赛人员共计723人，其中运动员439人，包括男运动员221人、女运动员218人；教练员284人。",
+    "rounded total": "城镇新增就业1.29万人，其中高校毕业生0.65万人、农村转移劳动力0.65万人。",
+    "shares summing to 100.1": "其中国有企业占33.4%、民营企业占33.3%、外资企业占33.4%。",
+    "分别 pairs measures with values": "农业、工业、服务业增加值分别增长3.2%、5.1%和7.4%。",
+    "thousands separators": "全市常住人口7,264,100人，其中城镇人口5,012,000人，面积59 225平方公里。",
+    "open upper bound": "共有企业逾100家，其中国有企业60家、民营企业70家。",
+    "increase over 100%": "网上交易额同比增长150%。",
+    "same measure, another period": "去年查处问题12个。今年一季度查处问题20个。",
+}
+
+
+@pytest.mark.parametrize("text", TRAPS.values(), ids=TRAPS.keys())
+def test_official_text_traps_raise_no_alarm(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert flagged(nlp, text) == set()
+
+
+def test_exhaustive_list_falling_short_fails(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "全市128个团伙分为两类，其中黑社会性质组织13个、恶势力团伙84个。"
+    assert ("sum_of_parts", "fail") in flagged(nlp, text)
+
+
+VARIANTS = {
+    "a part edited 84→85": (
+        ("惡勢力犯罪團伙84個", "惡勢力犯罪團伙85個", 1),
+        {("sum_of_parts", "fail")},
+    ),
+    "a headline 128→182": (("128個涉黑惡團伙", "182個涉黑惡團伙", 1), {("restatement", "fail")}),
+    "a decrease of 119.3%": (("19.3%", "119.3%", 1), {("percent_range", "fail")}),
+    "2月31日": (("2月14日", "2月31日", 1), {("date_validity", "fail")}),
+    "the second 4 cadres 4→5": (("處理4名", "處理5名", 1), {("restatement", "fail")}),
+}
+
+
+@pytest.mark.parametrize("script", ["traditional", "simplified"])
+@pytest.mark.parametrize("name", VARIANTS, ids=VARIANTS.keys())
+def test_edited_article_fails_exactly_the_expected_check(
+    nlp, taiyuan_text: str, script: str, name: str
+) -> None:  # type: ignore[no-untyped-def]
+    (old, new, count), expected = VARIANTS[name]
+    assert old in taiyuan_text
+    text = taiyuan_text.replace(old, new, count)
+    if script == "simplified":
+        text = to_simplified(text)
+    assert flagged(nlp, text) == expected
+
+
+@pytest.mark.parametrize("script", ["traditional", "simplified"])
+def test_clean_article_fails_nothing(nlp, taiyuan_text: str, script: str) -> None:  # type: ignore[no-untyped-def]
+    text = taiyuan_text if script == "traditional" else to_simplified(taiyuan_text)
+    found = statuses(nlp, text)
+    assert {s for s in found if s[1] != "pass"} == set()
+    assert ("sum_of_parts", "pass") in found
+    assert ("restatement", "pass") in found
+
+
+def test_every_finding_names_its_claims_and_why(nlp, taiyuan_text: str) -> None:  # type: ignore[no-untyped-def]
+    analysis = analyse_text(taiyuan_text, "2019-04-15", nlp)
+    ids = {c.id for c in analysis.claims}
+    assert analysis.findings
+    for finding in analysis.findings:
+        assert finding.claims and set(finding.claims) <= ids
+        assert finding.message and "\n" not in finding.message
+
+
+def test_unknown_check_is_refused() -> None:
+    from factcheck.pipeline import load_pipeline
+
+    with pytest.raises(ValueError, match="unknown checks"):
+        load_pipeline(checks=["sum_of_parts", "no_such_check"])
