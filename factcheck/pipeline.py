@@ -11,7 +11,9 @@ seconds at start-up and its tokens cut numbers apart anyway). `segmenter="jieba"
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -99,6 +101,8 @@ class ConsistencyChecker:
 
 def load_pipeline(checks: Iterable[str] | None = None, segmenter: str = "char") -> Language:
     """A blank Chinese pipeline with the factcheck components; `checks=[]` for extraction only."""
+    if segmenter == "jieba":
+        prepare_jieba()
     config = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
     nlp = spacy.blank("zh", config=config)
     nlp.add_pipe("factcheck_figures")
@@ -107,6 +111,18 @@ def load_pipeline(checks: Iterable[str] | None = None, segmenter: str = "char") 
     if names:
         nlp.add_pipe("factcheck_checks", config={"checks": names})
     return nlp
+
+
+def prepare_jieba() -> Path:
+    """Point jieba's dictionary cache at the user cache folder (not /tmp, not the current one)."""
+    import jieba
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("factcheck"))
+    folder.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(folder)
+    jieba.setLogLevel(logging.WARNING)
+    return folder
 
 
 def analyse(nlp: Language, text: str, published: str | None = None) -> Doc:

@@ -33,3 +33,14 @@ def test_batch_matches_single(nlp, taiyuan_text: str) -> None:  # type: ignore[n
     assert [len(d._.claims) for d in docs] == [
         len(analyse(nlp, t, "2019-04-15")._.claims) for t in texts
     ]
+
+
+def test_jieba_segmenter_caches_in_the_user_cache(tmp_path, monkeypatch, taiyuan_text: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    nlp = load_pipeline(segmenter="jieba")
+    doc = analyse(nlp, taiyuan_text, "2019-04-15")
+    assert any(s.text == "128個" for s in doc.spans[SPAN_KEY])
+    cached = list((tmp_path / "cache" / "factcheck").glob("jieba*.cache"))
+    assert cached, list((tmp_path / "cache").rglob("*"))
+    assert not list(tmp_path.glob("*.cache"))
