@@ -170,7 +170,24 @@ def _create_fts(db: sqlite_utils.Database, table: str, columns: list[str]) -> No
     db.execute(f"CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN {remove} {add} END")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """List pages and duplicate URLs remembered between fetches, so a re-fetch costs only a 304."""
+    db.table("cached_pages").create(
+        {
+            "url": str,
+            "kind": str,
+            "etag": str,
+            "last_modified": str,
+            "links": str,
+            "next_page": str,
+            "rules": str,
+        },
+        pk="url",
+    )
+    db.table("facts").create_index(["measure"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

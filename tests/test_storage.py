@@ -73,3 +73,24 @@ def test_document_text_is_searchable_by_trigram(tmp_path: Path) -> None:
         )
     hits = db.rows("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", ('"犯罪团伙"',))
     assert len(hits) == 1
+
+
+def test_a_version_1_database_with_data_is_migrated_forward(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from factcheck.storage import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    MIGRATIONS[0](old)
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO sources (name, tier) VALUES ('taiyuan-gov', 'official')")
+    old.execute("INSERT INTO runs (run_id, article) VALUES ('r1', 'a.txt')")
+    old.conn.commit()
+    old.close()
+    db = Database(path)
+    assert db.version == SCHEMA_VERSION > 1
+    assert "cached_pages" in db.db.table_names()
+    assert db.rows("SELECT name FROM sources") == [{"name": "taiyuan-gov"}]
+    assert db.rows("SELECT run_id FROM runs") == [{"run_id": "r1"}]
+    assert db.integrity_ok()
