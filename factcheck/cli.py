@@ -85,3 +85,218 @@ def main() -> None:
     except FactcheckError as exc:
         err_console.print(f"factcheck: error: {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
+
+
+sources_app = typer.Typer(help="The reference sources in sources.yaml.", no_args_is_help=True)
+db_app = typer.Typer(help="The SQLite database.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+app.add_typer(db_app, name="db")
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources", help="The sources file (default: $FACTCHECK_SOURCES or ./sources.yaml)."
+    ),
+]
+
+
+def _library(db: Path | None):
+    from .documents import DocumentLibrary
+    from .storage import Database
+
+    return DocumentLibrary(Database(db))
+
+
+@sources_app.command("list")
+def sources_list(sources: SourcesOption = None, db: DbOption = None) -> None:
+    """List the sources: name, tier, URL, documents stored, last fetched, last error.
+
+    Example: factcheck sources list --sources sources.yaml
+    """
+    from .display import sources_table
+    from .sources import find_sources_file, load_sources
+
+    registered = load_sources(find_sources_file(sources))
+    console.print(sources_table(registered, _library(db).stats()))
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="A short name: letters, digits, . _ -")],
+    url: Annotated[str, typer.Argument(help="The list page to start from (http or https).")],
+    tier: Annotated[str, typer.Option(help="official or media.")] = "official",
+    publisher: Annotated[str | None, typer.Option(help="Who publishes it.")] = None,
+    links: Annotated[str | None, typer.Option(help="Regex on article URLs.")] = None,
+    next_css: Annotated[
+        str | None, typer.Option(help="CSS selector of the next-page link.")
+    ] = None,
+    title_css: Annotated[str | None, typer.Option(help="CSS selector of the title.")] = None,
+    date_css: Annotated[str | None, typer.Option(help="CSS selector of the date.")] = None,
+    body_css: Annotated[str | None, typer.Option(help="CSS selector of the body.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Override the page encoding.")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Fetch the first list page first.")
+    ] = False,
+    sources: SourcesOption = None,
+) -> None:
+    """Add a source to sources.yaml (created when missing); comments and order are kept.
+
+    Examples:
+
+        factcheck sources add taiyuan-gov http://www.taiyuan.gov.cn/zwgk/index.html
+
+        factcheck sources add shanxi-daily http://www.sxrb.com/ --tier media --check
+    """
+    from .sources import add_source, build_source, find_sources_file
+
+    source = build_source(
+        name,
+        url,
+        tier=tier,
+        publisher=publisher,
+        links=links,
+        next_css=next_css,
+        title_css=title_css,
+        date_css=date_css,
+        body_css=body_css,
+        encoding=encoding,
+    )
+    if check:
+        _preview(source)
+    path = find_sources_file(sources)
+    add_source(path, source)
+    console.print(f"Added {escape(name)} to {escape(str(path))}", highlight=False)
+
+
+@sources_app.command("remove")
+def sources_remove(
+    name: Annotated[str, typer.Argument(help="The source to remove.")],
+    sources: SourcesOption = None,
+) -> None:
+    """Remove a source from sources.yaml (its stored documents stay in the database).
+
+    Example: factcheck sources remove taiyuan-gov
+    """
+    from .sources import find_sources_file, remove_source
+
+    path = find_sources_file(sources)
+    remove_source(path, name)
+    console.print(f"Removed {escape(name)} from {escape(str(path))}", highlight=False)
+
+
+@sources_app.command("check")
+def sources_check(
+    name: Annotated[str, typer.Argument(help="The source to try.")],
+    sources: SourcesOption = None,
+) -> None:
+    """Fetch one list page and one article of a source and show what would be extracted.
+
+    Example: factcheck sources check taiyuan-gov
+    """
+    from .sources import find_sources_file, load_sources, select_sources
+
+    (source,) = select_sources(load_sources(find_sources_file(sources)), [name])
+    _preview(source)
+
+
+def _preview(source) -> None:
+    from .claims import extract_claims
+    from .display import print_preview
+    from .fetching import preview_source
+
+    preview = preview_source(source)
+    article = preview.article
+    figures = extract_claims(article.text, article.published) if article else []
+    print_preview(console, preview, figures)
+    if preview.error:
+        raise typer.Exit(1)
+
+
+@app.command()
+def fetch(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Sources to fetch (default: all).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Download every page again.")] = False,
+    sources: SourcesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Scrape the sources' list pages and articles into the database, politely.
+
+    robots.txt is obeyed, requests to a host are spaced out, unchanged pages cost a 304.
+    A failing page is recorded and the fetch goes on; the exit status is then 1.
+
+    Examples:
+
+        factcheck fetch
+
+        factcheck fetch taiyuan-gov taiyuan-police --db desk.db
+    """
+    from .display import fetch_progress, print_fetch_report
+    from .sources import find_sources_file, load_sources, select_sources
+
+    chosen = select_sources(load_sources(find_sources_file(sources)), names)
+    library = _library(db)
+    failed = False
+    for source in chosen:
+        with fetch_progress(err_console, source.name) as progress:
+            report = library.fetch(source, progress=progress, force=force)
+        print_fetch_report(console, report)
+        failed |= bool(report.errors)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Saved .html/.htm/.txt files or folders.")],
+    source: Annotated[str, typer.Option("--source", help="The source they belong to.")],
+    sources: SourcesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Store saved pages (for sites that block scrapers) as documents of a source.
+
+    Example: factcheck ingest saved/*.html --source taiyuan-gov
+    """
+    from .display import fetch_progress, print_fetch_report
+    from .sources import find_sources_file, load_sources, select_sources
+
+    (chosen,) = select_sources(load_sources(find_sources_file(sources)), [source])
+    library = _library(db)
+    with fetch_progress(err_console, chosen.name) as progress:
+        report = library.ingest(paths, chosen, progress=progress)
+    print_fetch_report(console, report)
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words or figures to find, e.g. 涉黑涉恶犯罪团伙.")],
+    limit: Annotated[int, typer.Option(help="At most this many documents.")] = 20,
+    db: DbOption = None,
+) -> None:
+    """Find stored documents by their text: snippet, date and source of each.
+
+    Examples:
+
+        factcheck search 涉黑涉恶犯罪团伙
+
+        factcheck search "19.3%"
+    """
+    from .display import search_table
+
+    hits = _library(db).search(query, limit)
+    if not hits:
+        console.print("No document matches.")
+        return
+    console.print(search_table(hits))
+
+
+@db_app.command("stats")
+def db_stats(db: DbOption = None) -> None:
+    """Documents, facts and failures per source.
+
+    Example: factcheck db stats --db desk.db
+    """
+    from .display import stats_table
+
+    console.print(stats_table(_library(db).stats()))

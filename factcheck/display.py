@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from .claims import Claim
+    from .documents import SearchHit
+    from .fetching import FetchReport, SourcePreview
     from .run import RunResult
+    from .sources import Source
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green"}
 
@@ -71,3 +80,106 @@ def print_run(console: Console, result: RunResult) -> None:
     )
     if result.log_path is not None:
         console.print(Text(f"Verification log: {result.log_path}"))
+
+
+def sources_table(sources: list[Source], stats: list[dict[str, Any]]) -> Table:
+    """Registered sources with what the database holds for each."""
+    by_name = {row["name"]: row for row in stats}
+    table = Table(title="Reference sources", expand=True)
+    for column in ("name", "tier", "URL", "documents", "last fetched", "last error"):
+        table.add_column(column, overflow="fold")
+    for source in sources:
+        row = by_name.get(source.name, {})
+        table.add_row(
+            Text(source.name),
+            Text(source.tier),
+            Text(source.start_urls[0] if source.start_urls else ""),
+            Text(str(row.get("documents", 0))),
+            Text(row.get("last_fetched") or "never"),
+            Text(row.get("last_error") or ""),
+        )
+    return table
+
+
+def print_preview(console: Console, preview: SourcePreview, figures: list[Claim]) -> None:
+    """What a source's first list page and first article yield (all text escaped)."""
+    console.print(Text(f"List page: {preview.list_url}"))
+    console.print(
+        Text(f"Article links found: {len(preview.links)}; next page: {preview.next_page}")
+    )
+    for link in preview.links[:5]:
+        console.print(Text(f"  {link}"))
+    if preview.error:
+        console.print(Text(f"Error: {preview.error}", style="red"))
+    article = preview.article
+    if article is None:
+        return
+    console.print(Text(f"Article: {preview.article_url}", style="bold"))
+    console.print(Text(f"  title: {article.title}"))
+    console.print(Text(f"  date: {article.published or 'not found'}"))
+    console.print(Text(f"  body: {article.text[:200]}…"))
+    shown = ", ".join(f"{c.text} ({c.kind})" for c in figures if c.checkworthy)
+    console.print(Text(f"  figures: {shown or 'none'}"))
+
+
+@contextmanager
+def fetch_progress(console: Console, label: str) -> Iterator[Callable[[str, str], None]]:
+    """A live progress line for a fetch: pages requested and what became of them."""
+    counts: Counter[str] = Counter()
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+    ) as progress:
+        task = progress.add_task(label)
+
+        def update(event: str, url: str) -> None:
+            counts[event] += 1
+            summary = "  ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            progress.update(task, description=escape(f"{label}: {summary}  {url[-60:]}"))
+
+        yield update
+
+
+def print_fetch_report(console: Console, report: FetchReport) -> None:
+    """The closing summary of one source's fetch or ingest, with its failures."""
+    console.print(
+        Text(
+            f"{report.source}: {report.new} new, {report.changed} changed, "
+            f"{report.unchanged} unchanged, {report.failed} failed, "
+            f"{report.duplicates} duplicates, {report.skipped_robots} skipped by robots.txt"
+        )
+    )
+    for url, error in report.errors[:20]:
+        console.print(Text(f"  {url}: {error}", style="yellow"))
+    if len(report.errors) > 20:
+        console.print(Text(f"  … and {len(report.errors) - 20} more"))
+
+
+def search_table(hits: list[SearchHit]) -> Table:
+    """Search results: title, date, source, snippet, URL (page text escaped)."""
+    table = Table(title="Documents", show_lines=True, expand=True)
+    for column in ("date", "source", "title", "snippet", "URL"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        table.add_row(
+            Text(hit.published or ""),
+            Text(hit.source),
+            Text(hit.title or ""),
+            Text(hit.snippet or ""),
+            Text(hit.url),
+        )
+    return table
+
+
+def stats_table(stats: list[dict[str, Any]]) -> Table:
+    """Per source counts of the database."""
+    table = Table(title="Database", expand=True)
+    for column in ("source", "tier", "documents", "facts", "failures", "last fetched"):
+        table.add_column(column, overflow="fold")
+    for row in stats:
+        table.add_row(
+            *(
+                Text(str(row.get(k) or ("0" if k in ("documents", "facts", "failures") else "")))
+                for k in ("name", "tier", "documents", "facts", "failures", "last_fetched")
+            )
+        )
+    return table

@@ -13,12 +13,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim
-from .fetching import CachedPage, FetchedDocument
+from .fetching import (
+    CachedPage,
+    FetchedDocument,
+    FetchReport,
+    PoliteClient,
+    Progress,
+    fetch_source,
+    ingest_files,
+)
 from .measures import clean
 from .storage import Database
 from .verification_log import claim_value, json_number
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from spacy.language import Language
 
     from .sources import Source
@@ -83,6 +93,27 @@ class DocumentLibrary:
         self.db.db.execute(
             "INSERT OR IGNORE INTO sources (name, tier) VALUES (?, 'official')", (name,)
         )
+
+    def fetch(
+        self,
+        source: Source,
+        *,
+        progress: Progress | None = None,
+        force: bool = False,
+        client: PoliteClient | None = None,
+    ) -> FetchReport:
+        """Fetch one source into the library and record when, and its last error."""
+        self.register_source(source)
+        report = fetch_source(source, self, progress=progress, client=client, force=force)
+        self.mark_fetched(source.name, report.errors[-1][1] if report.errors else None)
+        return report
+
+    def ingest(
+        self, paths: list[Path], source: Source, *, progress: Progress | None = None
+    ) -> FetchReport:
+        """Store saved pages (.html, .htm, .txt, or folders of them) as documents of a source."""
+        self.register_source(source)
+        return ingest_files(paths, source.name, self, progress=progress)
 
     # --- DocumentStore ------------------------------------------------------------------------
 

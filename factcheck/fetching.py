@@ -641,3 +641,41 @@ def _origin(url: str) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# --- a look at one source without storing anything ----------------------------------------------
+
+
+@dataclass
+class SourcePreview:
+    """What a fetch of a source would collect from its first list page, and its first article."""
+
+    list_url: str
+    links: list[str] = field(default_factory=list)
+    next_page: str | None = None
+    article_url: str | None = None
+    article: ParsedPage | None = None
+    error: str | None = None
+
+
+def preview_source(source: Source, client: PoliteClient | None = None) -> SourcePreview:
+    """Fetch the first list page and the first article it links (politely); store nothing."""
+    client = client or PoliteClient()
+    preview = SourcePreview(source.start_urls[0])
+    try:
+        listing = client.get(preview.list_url, source.limits)
+        if listing.status != 200:
+            raise FetchError(f"HTTP {listing.status} for {preview.list_url}")
+        html, _ = decode_page(listing.body, listing.headers.get("Content-Type"), source.encoding)
+        preview.links, preview.next_page = list_links(html, listing.url, source)
+        if not preview.links:
+            return preview
+        preview.article_url = preview.links[0]
+        page = client.get(preview.article_url, source.limits)
+        if page.status != 200:
+            raise FetchError(f"HTTP {page.status} for {preview.article_url}")
+        text, _ = decode_page(page.body, page.headers.get("Content-Type"), source.encoding)
+        preview.article = parse_article(text, preview.article_url, source.selectors)
+    except FetchError as exc:
+        preview.error = _one_line(str(exc))
+    return preview

@@ -725,3 +725,47 @@ def _show(value: Any) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
+
+
+def select_sources(sources: list[Source], names: list[str] | None) -> list[Source]:
+    """The named sources (all when no names are given); an unknown name is a SourcesError."""
+    if not names:
+        return list(sources)
+    known = {s.name: s for s in sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SourcesError(
+            f"no source named {', '.join(unknown)}; known: {', '.join(known) or 'none'}"
+        )
+    return [known[n] for n in names]
+
+
+def build_source(
+    name: str,
+    url: str,
+    *,
+    tier: str = "official",
+    publisher: str | None = None,
+    links: str | None = None,
+    next_css: str | None = None,
+    title_css: str | None = None,
+    date_css: str | None = None,
+    body_css: str | None = None,
+    encoding: str | None = None,
+) -> Source:
+    """A Source from command-line values; validated when written by add_source()."""
+    if tier not in TIERS:
+        raise SourcesError(f"--tier {tier!r}: expected one of {', '.join(TIERS)}")
+    selectors = (
+        Selectors(title_css, date_css, body_css) if (title_css or date_css or body_css) else None
+    )
+    return Source(
+        name=name,
+        publisher=publisher or name,
+        tier=cast(Tier, tier),
+        start_urls=[url],
+        links=links,
+        next_page=NextPageRule(css=next_css) if next_css else None,
+        selectors=selectors,
+        encoding=encoding,
+    )
