@@ -51,6 +51,11 @@ _PROVINCES = [
 _PLACE = re.compile(
     r"(?:" + "|".join(_PROVINCES) + r")(?:省|市|自治区)?|[\u4e00-\u9fff]{2}(?:市|县|区|州)"
 )
+# 农村社区, 建成区, 开发区: words ending in 区/市 that are not places.
+_NOT_PLACE_END = set(
+    "社区 小区 园区 景区 城区 辖区 片区 街区 成区 山区 市区 郊区 地区 城市 都市 超市 股市 楼市 上市 门市 "
+    "发区 验区 贸区 新区 示范区 集市".split()
+)
 _NOT_PLACE_START = set(
     "全本该各我其省市县区在从对把将由与和及是的了至于向据按为让这那暨议法出理辖郊城地"
 )
@@ -258,13 +263,22 @@ def _is_period_date(claim: Claim) -> bool:
     return isinstance(value, str) and value.count("-") <= 1
 
 
+def places_in(text: str) -> list[str]:
+    """Place names in text, in order: provinces, and two-character names before 市/县/区/州."""
+    return [
+        p
+        for p in _PLACE.findall(text)
+        if p[0] not in _NOT_PLACE_START and p[1] not in "全本该各" and p[-2:] not in _NOT_PLACE_END
+    ]
+
+
 def _last_place(text: str) -> str | None:
-    found = [p for p in _PLACE.findall(text) if p[0] not in _NOT_PLACE_START]
+    found = places_in(text)
     return found[-1] if found else None
 
 
 def _main_place(norm: str) -> str | None:
-    counts = Counter(p for p in _PLACE.findall(norm) if p[0] not in _NOT_PLACE_START)
+    counts = Counter(places_in(norm))
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -113,8 +113,8 @@ _DURATION_UNITS = r"个多月|个月|年|天|小时|周|个星期|星期"
 _YEAR = r"\d{4}|[〇零一二三四五六七八九]{4}"
 _MON = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|\d{1,2}"
 _DAY = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
-_RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
-_REL = "|".join(_RELATIVE_YEAR)
+_RELATIVE_YEAR = {"": 0, "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+_REL = "|".join(w for w in _RELATIVE_YEAR if w)
 
 DOWN_WORDS = ("下降", "减少", "降低", "回落", "下跌", "下滑", "缩减", "降幅", "减幅", "减")
 UP_WORDS = ("上升", "增长", "增加", "提高", "上涨", "增幅", "提升", "攀升", "增")
@@ -390,27 +390,29 @@ def _date(m: re.Match[str], text: str) -> Figure | None:
 
 
 def _relative_date(m: re.Match[str], text: str) -> Figure | None:
+    g = m.groupdict()
     tail = ""
-    if m.group("m"):
-        month = _number(m.group("m"))
+    if g.get("m"):
+        month = _number(g.get("m"))
         if month is None:
             return None
         tail = f"-{int(month):02d}"
-        if m.group("d"):
-            day = _number(m.group("d"))
+        if g.get("d"):
+            day = _number(g.get("d"))
             if day is None:
                 return None
             tail += f"-{int(day):02d}"
-    elif m.group("q"):
-        tail = f"-Q{parse_number(m.group('q'))}"
-    elif m.group("qq"):
-        tail = f"-Q1/{m.group('rel')}-Q{parse_number(m.group('qq'))}"
-    elif m.group("h"):
-        tail = "-H1" if m.group("h") == "上" else "-H2"
+    elif g.get("q"):
+        tail = f"-Q{parse_number(g['q'])}"
+    elif g.get("qq"):
+        tail = f"-Q1/{m.group('rel')}-Q{parse_number(g['qq'])}"
+    elif g.get("h"):
+        tail = "-H1" if g.get("h") == "上" else "-H2"
     if not tail and _RELATIVE_YEAR[m.group("rel")] == 0:
         return None  # a bare 今年 is the year of publication: nothing to check
-    # The year is unknown until the publication date resolves it: keep the offset in the value.
-    value = f"{m.group('rel')}{tail}"
+    # The year is unknown until the publication date resolves it: keep the offset in the value
+    # (a bare 一季度 is this year's).
+    value = f"{m.group('rel') or '今年'}{tail}"
     return Figure(m.start(), m.end(), m.group(0), "date", value, "date")
 
 
@@ -467,7 +469,7 @@ def _resolve_relative_date(figure: Figure, published: str) -> None:
     if figure.kind != "date" or not isinstance(figure.value, str):
         return
     for word, offset in _RELATIVE_YEAR.items():
-        if figure.value.startswith(word):
+        if word and figure.value.startswith(word):
             figure.value = figure.value.replace(word, f"{int(published[:4]) + offset:04d}")
             return
     if figure.value.startswith("--"):
@@ -512,6 +514,7 @@ _RULES: list[tuple[re.Pattern[str], Rule]] = [
         ),
         _relative_date,
     ),
+    (re.compile(r"(?<![年度今去前明本当上同])(?P<rel>)第?(?P<q>[一二三四1-4])季度"), _relative_date),
     (re.compile(rf"{_PRE}百分之(?P<num>{NUM}){_POST}"), _percent_of),
     (re.compile(rf"(?P<den>{NUM})分之(?P<num>{NUM})"), _fraction),
     (re.compile(rf"{_PRE}(?P<num>{NUM}){_MID}个百分点{_POST}"), _points),
