@@ -393,12 +393,12 @@ def _relative_date(m: re.Match[str], text: str) -> Figure | None:
     g = m.groupdict()
     tail = ""
     if g.get("m"):
-        month = _number(g.get("m"))
+        month = _number(g["m"])
         if month is None:
             return None
         tail = f"-{int(month):02d}"
         if g.get("d"):
-            day = _number(g.get("d"))
+            day = _number(g["d"])
             if day is None:
                 return None
             tail += f"-{int(day):02d}"
