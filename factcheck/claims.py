@@ -52,9 +52,9 @@ _PLACE = re.compile(
     r"(?:" + "|".join(_PROVINCES) + r")(?:省|市|自治区)?|[\u4e00-\u9fff]{2}(?:市|县|区|州)"
 )
 # 农村社区, 建成区, 开发区: words ending in 区/市 that are not places.
-_NOT_PLACE_END = set(
-    "社区 小区 园区 景区 城区 辖区 片区 街区 成区 山区 市区 郊区 地区 城市 都市 超市 股市 楼市 上市 门市 "
-    "发区 验区 贸区 新区 示范区 集市".split()
+_NOT_PLACE_END = frozenset(
+    "社区 小区 园区 景区 城区 辖区 片区 街区 成区 山区 市区 郊区 地区 城市 都市 超市 股市 楼市 "
+    "上市 门市 发区 验区 贸区 新区 集市".split()
 )
 _NOT_PLACE_START = set(
     "全本该各我其省市县区在从对把将由与和及是的了至于向据按为让这那暨议法出理辖郊城地"

@@ -78,6 +78,29 @@ def run(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def trace(
+    claim: Annotated[str, typer.Argument(help="A claim id (c6) or its figure (128个 / 128個).")],
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="A run id (default: the latest).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show one claim's timeline: the origin, later repetitions and drift.
+
+    Examples:
+
+        factcheck trace 128個
+
+        factcheck trace c6 --run 20261128T144536-36e5e5
+    """
+    from .display import print_trace
+    from .storage import Database
+    from .tracing import find_trace
+
+    print_trace(console, find_trace(Database(db), claim, run_id))
+
+
 def main() -> None:
     """Entry point: a FactcheckError becomes one line on stderr and exit status 2."""
     try:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .fetching import FetchReport, SourcePreview
     from .run import RunResult
     from .sources import Source
+    from .tracing import Trace
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green"}
 
@@ -69,6 +70,10 @@ def print_run(console: Console, result: RunResult) -> None:
         console.print(findings_table(result))
     else:
         console.print(Text("No inconsistency found.", style="green"))
+    if analysis.bulletins:
+        console.print(verdicts_table(result))
+    elif analysis.matches:
+        console.print(Text(EMPTY_DATABASE_HINT, style="yellow"))
     coverage = analysis.coverage
     passed = sum(1 for f in analysis.findings if f.status == "pass")
     console.print(
@@ -78,6 +83,15 @@ def print_run(console: Console, result: RunResult) -> None:
             f"findings: {passed} pass, {len(analysis.flagged)} flagged"
         )
     )
+    if analysis.matches:
+        verdicts = Counter(m.verdict for m in analysis.matches)
+        drift = sum(1 for m in analysis.matches if m.drift)
+        console.print(
+            Text(
+                f"Verdicts: {verdicts['supported']} supported, {verdicts['contradicted']} "
+                f"contradicted, {verdicts['unverified']} unverified; drift on {drift}"
+            )
+        )
     if result.log_path is not None:
         console.print(Text(f"Verification log: {result.log_path}"))
 
@@ -183,3 +197,62 @@ def stats_table(stats: list[dict[str, Any]]) -> Table:
             )
         )
     return table
+
+
+VERDICT_STYLE = {"supported": "green", "contradicted": "bold red", "unverified": "yellow"}
+
+
+def verdicts_table(result: RunResult) -> Table:
+    """Each matched figure: its verdict, the origin and the one-line why."""
+    claims = {c.id: c for c in result.analysis.claims}
+    table = Table(title="Against the bulletins", show_lines=True, expand=True)
+    for column, ratio in (("figure", 1), ("measure", 2), ("verdict", 1), ("origin", 2), ("why", 4)):
+        table.add_column(column, ratio=ratio, overflow="fold")
+    for match in result.analysis.matches:
+        claim = claims[match.claim]
+        if claim.kind in ("date", "duration"):
+            continue
+        origin = match.origin
+        table.add_row(
+            Text(claim.text),
+            Text(claim.measure or ""),
+            Text(match.verdict, style=VERDICT_STYLE.get(match.verdict, "")),
+            Text(f"{origin.source} {origin.published or ''}" if origin else "—"),
+            Text(match.why),
+        )
+    return table
+
+
+EMPTY_DATABASE_HINT = (
+    "No bulletins in the database yet, so every figure is unverified. Fill it with "
+    "`factcheck sources add NAME URL` and `factcheck fetch`, or `factcheck ingest PAGES --source NAME`."
+)
+
+
+def print_trace(console: Console, trace: Trace) -> None:
+    """One claim's timeline: origin, repetitions and drift, oldest first (page text escaped)."""
+    claim = trace.claim
+    console.print(
+        Text(
+            f"{claim['id']} {claim['text']} {claim['measure'] or ''} — {trace.verdict}",
+            style="bold",
+        )
+    )
+    console.print(Text(trace.why))
+    timeline = trace.timeline()
+    if not timeline:
+        return
+    table = Table(title=f"Timeline (run {trace.run_id})", show_lines=True, expand=True)
+    for column in ("published", "role", "tier", "source", "figure", "title", "URL"):
+        table.add_column(column, overflow="fold")
+    for role, item in timeline:
+        table.add_row(
+            Text(item.get("published") or "undated"),
+            Text(role, style="bold red" if role == "drift" else ""),
+            Text(item.get("tier") or ""),
+            Text(item.get("source") or ""),
+            Text(str(item.get("text") or "")),
+            Text(item.get("title") or ""),
+            Text(item.get("url") or ""),
+        )
+    console.print(table)

@@ -113,7 +113,16 @@ _DURATION_UNITS = r"个多月|个月|年|天|小时|周|个星期|星期"
 _YEAR = r"\d{4}|[〇零一二三四五六七八九]{4}"
 _MON = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|\d{1,2}"
 _DAY = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
-_RELATIVE_YEAR = {"": 0, "今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+_RELATIVE_YEAR = {
+    "": 0,
+    "今年": 0,
+    "本年": 0,
+    "当年": 0,
+    "去年": -1,
+    "上年": -1,
+    "前年": -2,
+    "明年": 1,
+}
 _REL = "|".join(w for w in _RELATIVE_YEAR if w)
 
 DOWN_WORDS = ("下降", "减少", "降低", "回落", "下跌", "下滑", "缩减", "降幅", "减幅", "减")
@@ -514,7 +523,10 @@ _RULES: list[tuple[re.Pattern[str], Rule]] = [
         ),
         _relative_date,
     ),
-    (re.compile(r"(?<![年度今去前明本当上同])(?P<rel>)第?(?P<q>[一二三四1-4])季度"), _relative_date),
+    (
+        re.compile(r"(?<![年度今去前明本当上同])(?P<rel>)第?(?P<q>[一二三四1-4])季度"),
+        _relative_date,
+    ),
     (re.compile(rf"{_PRE}百分之(?P<num>{NUM}){_POST}"), _percent_of),
     (re.compile(rf"(?P<den>{NUM})分之(?P<num>{NUM})"), _fraction),
     (re.compile(rf"{_PRE}(?P<num>{NUM}){_MID}个百分点{_POST}"), _points),

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from . import __version__
 from .checks import Finding
 from .claims import Claim
 from .errors import InputError
+from .matching import Match, Matcher
 from .storage import Database
 from .text import Article, read_article
 from .verification_log import (
@@ -22,6 +23,7 @@ from .verification_log import (
     claim_value,
     coverage_of,
     finding_record,
+    match_record,
     summary_record,
     write_log,
 )
@@ -39,6 +41,8 @@ class Analysis:
     text: str
     claims: list[Claim]
     findings: list[Finding]
+    matches: list[Match] = field(default_factory=list)
+    bulletins: bool = False  # the database held bulletin facts to match against
 
     @property
     def coverage(self) -> Coverage:
@@ -47,6 +51,10 @@ class Analysis:
     @property
     def flagged(self) -> list[Finding]:
         return [f for f in self.findings if f.status != "pass"]
+
+    @property
+    def contradicted(self) -> list[Match]:
+        return [m for m in self.matches if m.verdict == "contradicted"]
 
 
 @dataclass
@@ -63,8 +71,9 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing failed, 1 when a check failed (DESIGN: flagged)."""
-        return 1 if any(f.status == "fail" for f in self.analysis.findings) else 0
+        """0 when nothing failed or was contradicted, 1 when something was (DESIGN: flagged)."""
+        failed = any(f.status == "fail" for f in self.analysis.findings)
+        return 1 if failed or self.analysis.contradicted else 0
 
 
 def parse_published(value: str | None) -> str | None:
@@ -129,6 +138,8 @@ def run_article(
         if db is not None and not isinstance(db, Database):
             db = Database(db)
     analysis = analyse_text(article.text, published, nlp)
+    if isinstance(db, Database):
+        match_against(db, analysis)
     records = log_records(run_id, article, published, now.isoformat(), analysis)
     result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records)
     if write:
@@ -139,10 +150,24 @@ def run_article(
     return result
 
 
+def match_against(db: Database, analysis: Analysis) -> None:
+    """Give every check-worthy claim a verdict from the bulletins in db."""
+    matcher = Matcher(db)
+    analysis.bulletins = matcher.has_facts()
+    if analysis.bulletins:
+        analysis.matches = matcher.match(analysis.claims)
+    else:
+        analysis.matches = [
+            Match(c.id, "unverified", "the database holds no bulletins yet")
+            for c in analysis.claims
+            if c.checkworthy
+        ]
+
+
 def log_records(
     run_id: str, article: Article, published: str | None, created_at: str, analysis: Analysis
 ) -> list[dict[str, Any]]:
-    """Every record of the verification log, in order: run, claims, findings, summary."""
+    """Every record of the log, in order: run, claims, findings, matches, summary."""
     run = {
         "type": "run",
         "run_id": run_id,
@@ -155,7 +180,9 @@ def log_records(
     }
     claims = [claim_record(c, article.text) for c in analysis.claims]
     findings = [finding_record(f) for f in analysis.findings]
-    return [run, *claims, *findings, summary_record(analysis.claims, analysis.findings)]
+    matches = [match_record(m) for m in analysis.matches]
+    summary = summary_record(analysis.claims, analysis.findings, analysis.matches)
+    return [run, *claims, *findings, *matches, summary]
 
 
 def save_run(db: Database, result: RunResult) -> None:
@@ -192,6 +219,23 @@ def save_run(db: Database, result: RunResult) -> None:
                     "message": f.message,
                 }
                 for f in result.analysis.findings
+            ],
+        )
+        db.insert_rows(
+            "matches",
+            [
+                {
+                    "run_id": result.run_id,
+                    "claim": record["claim"],
+                    "verdict": record["verdict"],
+                    "evidence": json.dumps(record["evidence"], ensure_ascii=False),
+                    "origin": json.dumps(record["origin"], ensure_ascii=False),
+                    "why": record["why"],
+                    "repetitions": json.dumps(record["repetitions"], ensure_ascii=False),
+                    "drift": json.dumps(record["drift"], ensure_ascii=False),
+                }
+                for record in result.records
+                if record["type"] == "match"
             ],
         )
 

@@ -187,7 +187,37 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.table("facts").create_index(["measure"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+OPEN_HIGH = 3.0e38  # an open upper bound (逾100家) in the R*Tree, whose values are 32-bit floats
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """An R*Tree over fact value intervals, for candidates by value; trace columns on matches."""
+    db.execute("CREATE VIRTUAL TABLE facts_rtree USING rtree(id, low, high)")
+    add = (
+        "INSERT INTO facts_rtree (id, low, high) "
+        f"VALUES (new.id, new.low, coalesce(new.high, {OPEN_HIGH}))"
+    )
+    db.execute(
+        "CREATE TRIGGER facts_rtree_ai AFTER INSERT ON facts WHEN new.low IS NOT NULL "
+        f"BEGIN {add}; END"
+    )
+    db.execute(
+        "CREATE TRIGGER facts_rtree_ad AFTER DELETE ON facts "
+        "BEGIN DELETE FROM facts_rtree WHERE id = old.id; END"
+    )
+    db.execute(
+        "INSERT INTO facts_rtree (id, low, high) "
+        f"SELECT id, low, coalesce(high, {OPEN_HIGH}) FROM facts WHERE low IS NOT NULL"
+    )
+    for column in ("repetitions", "drift"):
+        db.execute(f"ALTER TABLE matches ADD COLUMN [{column}] TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

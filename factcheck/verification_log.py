@@ -14,6 +14,7 @@ from typing import Any
 
 from .checks import Finding
 from .claims import Claim
+from .matching import Match
 
 
 @dataclass
@@ -97,17 +98,38 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
 
 
-def summary_record(claims: list[Claim], findings: list[Finding]) -> dict[str, Any]:
+def match_record(match: Match) -> dict[str, Any]:
+    """The `match` record: verdict, evidence in trace order, origin, repetitions, drift, why."""
+    origin = match.origin
+    return {
+        "type": "match",
+        "claim": match.claim,
+        "verdict": match.verdict,
+        "evidence": [e.record() for e in match.evidence],
+        "origin": origin.record() if origin else None,
+        "repetitions": [e.url for e in match.repetitions],
+        "drift": [e.record() for e in match.drift],
+        "why": match.why,
+    }
+
+
+def summary_record(
+    claims: list[Claim], findings: list[Finding], matches: list[Match] | None = None
+) -> dict[str, Any]:
     """The closing `summary` record: counts, coverage and the overall status."""
     statuses = Counter(f.status for f in findings)
+    verdicts = Counter(m.verdict for m in matches or [])
     coverage = coverage_of(claims, findings)
+    flagged = statuses.get("fail") or verdicts.get("contradicted")
     return {
         "type": "summary",
         "claims": coverage.figures,
         "checkworthy": coverage.checkworthy,
         "in_checks": coverage.in_checks,
         "findings": {s: statuses.get(s, 0) for s in ("pass", "warn", "fail")},
-        "status": "flagged" if statuses.get("fail") else "clean",
+        "matches": {v: verdicts.get(v, 0) for v in ("supported", "contradicted", "unverified")},
+        "drift": sum(1 for m in matches or [] if m.drift),
+        "status": "flagged" if flagged else "clean",
     }
 
 
