@@ -30,6 +30,7 @@ class GoldFigure:
     checkworthy: bool
     direction: str | None = None
     approx: str | None = None
+    verdict: str | None = None
 
 
 @dataclass
@@ -104,6 +105,7 @@ def _locate(text: str, entry: dict[str, Any], path: Path) -> GoldFigure:
         bool(entry.get("checkworthy")),
         entry.get("direction"),
         entry.get("approx"),
+        entry.get("verdict"),
     )
 
 
@@ -184,4 +186,18 @@ def _differences(gold: GoldFigure, claim: Claim) -> list[str]:
         problems.append(f"direction {claim.figure.direction} != {gold.direction}")
     if not measure_agrees(gold.measure, claim.measure):
         problems.append(f"measure {claim.measure} !~ {gold.measure}")
+    return problems
+
+
+def verdict_agreement(
+    sheet: ClaimSheet, claims: list[Claim], verdicts: dict[str, str]
+) -> list[str]:
+    """Disagreements between the sheet's gold verdicts and `verdicts` (claim id → verdict)."""
+    by_span = {(c.start, c.end): c for c in claims}
+    problems = []
+    for gold in (g for g in sheet.figures if g.verdict):
+        claim = by_span.get((gold.start, gold.end))
+        got = verdicts.get(claim.id) if claim else None
+        if got != gold.verdict:
+            problems.append(f"{gold.text}@{gold.start}: {got} != {gold.verdict}")
     return problems

@@ -183,3 +183,12 @@ def test_empty_database_says_how_to_fill_it(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 0
     assert "No bulletins in the database yet" in run.stdout and "factcheck fetch" in run.stdout
+
+
+def test_gold_verdicts_of_the_claim_sheet(analysis: Analysis) -> None:
+    from factcheck.claim_sheets import load_sheet, verdict_agreement
+
+    sheet = load_sheet(TAIYUAN.with_suffix(".yaml"))
+    assert sum(1 for g in sheet.figures if g.verdict) == 39
+    verdicts = {m.claim: m.verdict for m in analysis.matches}
+    assert verdict_agreement(sheet, analysis.claims, verdicts) == []
