@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from .errors import FactcheckError
 
@@ -99,6 +100,76 @@ def trace(
     from .tracing import find_trace
 
     print_trace(console, find_trace(Database(db), claim, run_id))
+
+
+@app.command()
+def review(
+    run_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[RUN]", help="A run id or prefix (default: the latest)."),
+    ] = None,
+    list_items: Annotated[
+        bool, typer.Option("--list", help="List the items instead of walking them.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="With --list: JSON lines.")] = False,
+    item: Annotated[
+        str | None, typer.Option(help="Decide one item by id (f3, c6) without prompts.")
+    ] = None,
+    decision: Annotated[
+        str | None, typer.Option(help="confirm, dismiss or correct (with --item).")
+    ] = None,
+    note: Annotated[str, typer.Option(help="Why (required to dismiss or correct).")] = "",
+    value: Annotated[str | None, typer.Option(help="The corrected value (with correct).")] = None,
+    reviewer: Annotated[
+        str | None, typer.Option(help="Who decides (default: $FACTCHECK_REVIEWER or login).")
+    ] = None,
+    all_items: Annotated[bool, typer.Option("--all", help="Walk decided items too.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Walk through what a run flagged: confirm, dismiss (with a note) or correct each item.
+
+    Decisions are appended with who and when, never overwritten, and carry over to later runs
+    of the same article for items that did not change.
+
+    Examples:
+
+        factcheck review
+
+        factcheck review --list --json
+
+        factcheck review 20261128T1445 --item f3 --decision dismiss --note "partial list" --reviewer ana
+    """
+    from .display import review_table
+    from .interactive import walk
+    from .review import decide, default_reviewer, find_item, review_items
+    from .runs import load_run
+    from .storage import Database
+    from .verification_log import dumps
+
+    database = Database(db)
+    run = load_run(database, run_id)
+    items = review_items(database, run)
+    if item or decision:
+        if not (item and decision):
+            raise typer.BadParameter("--item and --decision go together")
+        chosen = find_item(items, item)
+        decide(database, run, chosen, decision, note=note, value=value, reviewer=reviewer)
+        console.print(f"{escape(chosen.id)}: {escape(decision)} recorded", highlight=False)
+    elif list_items:
+        if json_out:
+            for entry in items:
+                sys.stdout.write(dumps(entry.record()) + "\n")
+        else:
+            console.print(review_table(items))
+    elif not items:
+        console.print("Nothing to review in this run.")
+    else:
+        made = walk(console, database, run, items, reviewer or default_reviewer(), _ask, all_items)
+        console.print(f"{made} decision(s) recorded.")
+
+
+def _ask(prompt: str) -> str:
+    return console.input(Text(prompt))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .claims import Claim
     from .documents import SearchHit
     from .fetching import FetchReport, SourcePreview
+    from .review import ReviewItem
     from .run import RunResult
     from .sources import Source
     from .tracing import Trace
@@ -256,3 +257,29 @@ def print_trace(console: Console, trace: Trace) -> None:
             Text(item.get("url") or ""),
         )
     console.print(table)
+
+
+def review_table(items: list[ReviewItem]) -> Table:
+    """Review items of a run: id, what, proposal, state, last decision."""
+    table = Table(title="Review items", show_lines=True, expand=True)
+    for column, ratio in (
+        ("item", 1),
+        ("figures", 1),
+        ("proposed", 1),
+        ("state", 1),
+        ("message", 4),
+        ("last decision", 3),
+    ):
+        table.add_column(column, ratio=ratio, overflow="fold")
+    for item in items:
+        latest = item.latest
+        last = f"{latest.reviewer} {latest.at[:19]}: {latest.note}" if latest else ""
+        table.add_row(
+            Text(item.id),
+            Text(" ".join(c.text for c in item.claims)),
+            Text(item.proposed),
+            Text(item.state),
+            Text(item.message),
+            Text(last),
+        )
+    return table

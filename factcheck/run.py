@@ -203,10 +203,15 @@ def save_run(db: Database, result: RunResult) -> None:
                     "encoding": run["encoding"],
                     "status": summary["status"],
                     "log": None,
+                    "text": result.article.text,
+                    "article_key": article_key(result.article.path),
                 }
             ],
         )
-        db.insert_rows("claims", [_claim_row(result.run_id, c) for c in result.analysis.claims])
+        db.insert_rows(
+            "claims",
+            [_claim_row(result.run_id, c, result.article.text) for c in result.analysis.claims],
+        )
         db.insert_rows(
             "findings",
             [
@@ -240,7 +245,12 @@ def save_run(db: Database, result: RunResult) -> None:
         )
 
 
-def _claim_row(run_id: str, claim: Claim) -> dict[str, Any]:
+def article_key(path: str) -> str:
+    """What makes two runs runs of the same article: its resolved path."""
+    return str(Path(path).resolve())
+
+
+def _claim_row(run_id: str, claim: Claim, text: str) -> dict[str, Any]:
     return {
         "run_id": run_id,
         "id": claim.id,
@@ -258,4 +268,5 @@ def _claim_row(run_id: str, claim: Claim) -> dict[str, Any]:
         "comparison": claim.comparison,
         "actor": claim.actor,
         "checkworthy": int(claim.checkworthy),
+        "sentence": text[claim.sentence.start : claim.sentence.end].strip(),
     }

@@ -213,10 +213,22 @@ def _migration_3(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE matches ADD COLUMN [{column}] TEXT")
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Runs keep the article text and a stable article key; reviews keep a stable item key, so a
+    decision carries over to a later run of the same article when the item did not change."""
+    for column in ("text", "article_key"):
+        db.execute(f"ALTER TABLE runs ADD COLUMN [{column}] TEXT")
+    db.execute("ALTER TABLE reviews ADD COLUMN [item_key] TEXT")
+    db.execute("ALTER TABLE claims ADD COLUMN [sentence] TEXT")
+    db.table("reviews").create_index(["item_key"])
+    db.table("runs").create_index(["article_key"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
