@@ -168,6 +168,53 @@ def review(
         console.print(f"{made} decision(s) recorded.")
 
 
+@app.command()
+def report(
+    run_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[RUN]", help="A run id or prefix (default: the latest)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, md, json or claimreview.")] = "html",
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Write here (default: html to factcheck-reports/, others to stdout)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Where the HTML report will be published (ClaimReview url).")
+    ] = None,
+    author: Annotated[
+        str, typer.Option(help="The organisation publishing the review.")
+    ] = "factcheck",
+    db: DbOption = None,
+) -> None:
+    """Write a run's report, with every reviewed decision: an annotated article and more.
+
+    Examples:
+
+        factcheck report --format html
+
+        factcheck report 20261128T1445 --format md > note.md
+
+        factcheck report --format claimreview --base-url https://desk.example/checks/taiyuan.html
+    """
+    from .files import write_atomic
+    from .reports import SUFFIXES, build_report, render
+    from .storage import Database
+
+    built = build_report(Database(db), run_id)
+    text = render(built, fmt, base_url=base_url, author=author)
+    if output is None and fmt != "html":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    target = (
+        output
+        or Path("factcheck-reports")
+        / f"{Path(built.run.article).stem}-{built.run.run_id}{SUFFIXES[fmt]}"
+    )
+    write_atomic(target, text)
+    console.print(f"Report: {escape(str(target))}", highlight=False)
+
+
 def _ask(prompt: str) -> str:
     return console.input(Text(prompt))
 

@@ -6,7 +6,6 @@ import codecs
 import dataclasses
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
 
 from factcheck.errors import SourcesError
+from factcheck.files import write_atomic
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -539,26 +539,7 @@ def _write_checked(path: Path, yaml: YAML, data: Any) -> None:
     problems = _Problems(path)
     _parse_document(_yaml().load(text), problems)
     problems.raise_if_any()
-    _atomic_write(path, text)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    # A crash mid-write must leave the old file whole: write beside it, then rename over it.
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 # --- keeping comments with their entries --------------------------------------------------------

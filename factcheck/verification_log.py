@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from typing import Any
 
 from .checks import Finding
 from .claims import Claim
+from .files import write_atomic
 from .matching import Match
 
 
@@ -140,16 +139,7 @@ def dumps(record: dict[str, Any]) -> str:
 
 def write_log(path: Path, records: Iterable[dict[str, Any]]) -> None:
     """Write the log atomically: a reader never sees half a log, a failure leaves no file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(dumps(record) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, "".join(dumps(record) + "\n" for record in records))
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
