@@ -90,6 +90,13 @@ def run_checks(context: CheckContext, names: Iterable[str] | None = None) -> lis
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def judged(check: str, failed: bool, ids: list[str], if_failed: str, if_passed: str) -> Finding:
+    """A pass or fail finding, with the message that fits."""
+    if failed:
+        return Finding(check, FAIL, ids, if_failed)
+    return Finding(check, PASS, ids, if_passed)
+
+
 def fmt(value: Decimal | None) -> str:
     """A decimal as people write it: 12900, 19.3, 33.3333."""
     if value is None:
@@ -224,13 +231,13 @@ def check_part_not_above_total(ctx: CheckContext) -> Iterator[Finding]:
     for whole in wholes(ctx):
         total_hi = _hi(whole.total)
         for part in whole.parts:
-            ids = [whole.total.id, part.id]
-            if total_hi is not None and _lo(part) > total_hi:
-                message = f"the part {part.text} is larger than its total {whole.total.text}"
-                yield Finding("part_not_above_total", FAIL, ids, message)
-            else:
-                message = f"the part {part.text} is within its total {whole.total.text}"
-                yield Finding("part_not_above_total", PASS, ids, message)
+            yield judged(
+                "part_not_above_total",
+                total_hi is not None and _lo(part) > total_hi,
+                [whole.total.id, part.id],
+                f"the part {part.text} is larger than its total {whole.total.text}",
+                f"the part {part.text} is within its total {whole.total.text}",
+            )
 
 
 @register_check("shares")
@@ -246,12 +253,13 @@ def check_shares(ctx: CheckContext) -> Iterator[Finding]:
         low = sum((_lo(c) for c in shares), Decimal(0))
         ids = [c.id for c in shares]
         written = " + ".join(c.text for c in shares)
-        if low > 100:
-            yield Finding(
-                "shares", FAIL, ids, f"the shares {written} add up to {fmt(low)}%, over 100%"
-            )
-        else:
-            yield Finding("shares", PASS, ids, f"the shares {written} fit within 100%")
+        yield judged(
+            "shares",
+            low > 100,
+            ids,
+            f"the shares {written} add up to {fmt(low)}%, over 100%",
+            f"the shares {written} fit within 100%",
+        )
 
 
 # --- subset ----------------------------------------------------------------------------------
@@ -289,14 +297,16 @@ def _subset_pairs(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
 def check_subset(ctx: CheckContext) -> Iterator[Finding]:
     """A group inside a larger one (4名省管干部 of 90多名公职人员; 已开工41个 of 56个) is smaller."""
     for whole, part in _subset_pairs(ctx):
-        ids = [whole.id, part.id]
         whole_hi = _hi(whole)
         what = f"{part.text}{part.measure or ''}"
         of = f"{whole.text}{whole.measure or ''}"
-        if whole_hi is not None and _lo(part) > whole_hi:
-            yield Finding("subset", FAIL, ids, f"{what} cannot be among {of}")
-        else:
-            yield Finding("subset", PASS, ids, f"{what} fit among {of}")
+        yield judged(
+            "subset",
+            whole_hi is not None and _lo(part) > whole_hi,
+            [whole.id, part.id],
+            f"{what} cannot be among {of}",
+            f"{what} fit among {of}",
+        )
 
 
 # --- restatement -----------------------------------------------------------------------------
@@ -342,13 +352,13 @@ def check_restatement(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if not _same_context(first, second):
                 continue
-            ids = [first.id, second.id]
-            if overlaps(first, second):
-                message = f"{first.measure} is stated twice, as {first.text} and {second.text}"
-                yield Finding("restatement", PASS, ids, message)
-            else:
-                message = f"{first.measure} is stated as {first.text} and later as {second.text}"
-                yield Finding("restatement", FAIL, ids, message)
+            yield judged(
+                "restatement",
+                not overlaps(first, second),
+                [first.id, second.id],
+                f"{first.measure} is stated as {first.text} and later as {second.text}",
+                f"{first.measure} is stated twice, as {first.text} and {second.text}",
+            )
 
 
 # --- percent range ---------------------------------------------------------------------------
@@ -403,10 +413,13 @@ def check_date_validity(ctx: CheckContext) -> Iterator[Finding]:
         if parts is None:
             continue
         problem = _date_problem(*parts)
-        if problem:
-            yield Finding("date_validity", FAIL, [claim.id], f"{claim.text}: {problem}")
-        else:
-            yield Finding("date_validity", PASS, [claim.id], f"{claim.text} is a real date")
+        yield judged(
+            "date_validity",
+            problem is not None,
+            [claim.id],
+            f"{claim.text}: {problem}",
+            f"{claim.text} is a real date",
+        )
 
 
 def _precedes(
@@ -432,9 +445,10 @@ def check_date_order(ctx: CheckContext) -> Iterator[Finding]:
         gap = ctx.norm[first.end : second.start]
         if second.sentence.paragraph != first.sentence.paragraph or not _SEQUENCE.search(gap):
             continue
-        ids = [first.id, second.id]
-        if _precedes(b, a):
-            message = f"{second.text} comes after {first.text} in the story but before it in time"
-            yield Finding("date_order", FAIL, ids, message)
-        else:
-            yield Finding("date_order", PASS, ids, f"{first.text} then {second.text}: in order")
+        yield judged(
+            "date_order",
+            _precedes(b, a),
+            [first.id, second.id],
+            f"{second.text} comes after {first.text} in the story but before it in time",
+            f"{first.text} then {second.text}: in order",
+        )
