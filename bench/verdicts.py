@@ -35,7 +35,7 @@ def main() -> None:
         FixtureSite(ROOT / "tests/fixtures/bulletins") as site,
     ):
         db = Database(Path(tmp) / "bench.db")
-        library = DocumentLibrary(db, nlp=load_pipeline(checks=[]))
+        library = DocumentLibrary(db)
         for name, tier, start in (
             ("official", "official", "/official/index.html"),
             ("media", "media", "/media/index.html"),

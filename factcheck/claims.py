@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -178,11 +179,15 @@ def extract_claims(text: str, published: str | None = None) -> list[Claim]:
     return build_claims(norm, find_figures(norm, published, text), published)
 
 
+def _sentence_index(sentences: list[Sentence], offset: int) -> int:
+    """Index of the sentence holding offset (sentences are sorted and do not overlap), or -1."""
+    at = bisect_right(sentences, offset, key=lambda s: s.start) - 1
+    return at if at >= 0 and offset < sentences[at].end else -1
+
+
 def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence:
-    for sentence in sentences:
-        if sentence.start <= offset < sentence.end:
-            return sentence
-    return Sentence(offset, offset, -1)
+    at = _sentence_index(sentences, offset)
+    return sentences[at] if at >= 0 else Sentence(offset, offset, -1)
 
 
 def _add_context(
@@ -196,7 +201,7 @@ def _add_context(
     before = norm[claim.sentence.start : figure.start]
     clause = _CLAUSE_BREAK.split(before)[-1]
     if figure.kind in ("count", "money"):
-        claim.measure = _count_measure(norm[figure.end :], clause)
+        claim.measure = _count_measure(norm[figure.end : figure.end + 40], clause)
     elif figure.kind in ("percent", "percent_change", "rank"):
         own = measure_before(_strip_direction(_RANK_WORDS.sub("", clause))) or None
         claim.measure = with_owner(own, _previous_measure(earlier, claim.sentence))
@@ -240,7 +245,7 @@ def _strip_direction(clause: str) -> str:
 def _period_for(claim: Claim, earlier: list[Claim], sentences: list[Sentence]) -> Figure | None:
     """The closest date or duration before the figure, in its sentence or the one before it."""
     here = claim.sentence
-    index = sentences.index(here) if here in sentences else -1
+    index = _sentence_index(sentences, here.start)
     previous = sentences[index - 1] if index > 0 else None
     for other in reversed(earlier):
         if other.kind != "duration" and not (other.kind == "date" and _is_period_date(other)):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .claims import Claim
+from .claims import Claim, extract_claims
 from .fetching import (
     CachedPage,
     FetchedDocument,
@@ -29,11 +30,15 @@ from .verification_log import claim_value, json_number
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from spacy.language import Language
-
     from .sources import Source
 
-MIN_FTS_QUERY = 3  # the trigram tokenizer matches nothing shorter (FIELD-NOTES)
+INGEST_BATCH = 100  # documents per commit when ingesting saved pages
+INGEST_WORKERS = 2  # processes that read, parse and extract while this one stores
+MIN_FTS_QUERY = 3
+CONTEXT_BEFORE, CONTEXT_AFTER = (
+    30,
+    10,
+)  # the trigram tokenizer matches nothing shorter (FIELD-NOTES)
 
 
 @dataclass
@@ -56,17 +61,8 @@ def now_utc() -> str:
 class DocumentLibrary:
     """Documents and facts in the database; the store behind fetch and ingest."""
 
-    def __init__(self, db: Database, nlp: Language | None = None) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self._nlp = nlp
-
-    @property
-    def nlp(self) -> Language:
-        if self._nlp is None:
-            from .pipeline import load_pipeline
-
-            self._nlp = load_pipeline(checks=[])
-        return self._nlp
 
     # --- sources ------------------------------------------------------------------------------
 
@@ -111,9 +107,16 @@ class DocumentLibrary:
     def ingest(
         self, paths: list[Path], source: Source, *, progress: Progress | None = None
     ) -> FetchReport:
-        """Store saved pages (.html, .htm, .txt, or folders of them) as documents of a source."""
+        """Store saved pages (.html, .htm, .txt, or folders of them) as documents of a source.
+
+        Pages are committed in batches: a killed ingest loses at most the last batch.
+        """
         self.register_source(source)
-        return ingest_files(paths, source.name, self, progress=progress)
+        workers = min(INGEST_WORKERS, os.cpu_count() or 1)
+        with self.db.batched(INGEST_BATCH):
+            return ingest_files(
+                paths, source.name, self, progress=progress, workers=workers, prepare=with_facts
+            )
 
     # --- DocumentStore ------------------------------------------------------------------------
 
@@ -139,7 +142,7 @@ class DocumentLibrary:
         if row is not None and row[1] == doc.content_sha256:
             self._touch(doc)
             return "unchanged"
-        facts = self.extract_facts(doc)
+        facts = doc.facts if doc.facts is not None else fact_rows(doc)
         with self.db.transaction():
             self._ensure_source(doc.source)
             document_id = self._upsert(doc, row[0] if row else None)
@@ -200,13 +203,6 @@ class DocumentLibrary:
             )
 
     # --- facts --------------------------------------------------------------------------------
-
-    def extract_facts(self, doc: FetchedDocument) -> list[dict[str, Any]]:
-        """The check-worthy figures of a document as fact rows (offsets into doc.text)."""
-        from .pipeline import analyse
-
-        parsed = analyse(self.nlp, doc.text, doc.published)
-        return [fact_row(c, doc.text) for c in parsed._.claims if c.checkworthy]
 
     def _upsert(self, doc: FetchedDocument, existing: int | None) -> int:
         values = {
@@ -280,6 +276,20 @@ class DocumentLibrary:
         )
 
 
+def fact_rows(doc: FetchedDocument) -> list[dict[str, Any]]:
+    """The check-worthy figures of a document as fact rows (offsets into doc.text).
+
+    The same rules as the spaCy components (claims.extract_claims), without building a Doc of
+    one token per character: at ingest rates that Doc is a fifth of the cost.
+    """
+    return [fact_row(c, doc.text) for c in extract_claims(doc.text, doc.published) if c.checkworthy]
+
+
+def with_facts(doc: FetchedDocument) -> FetchedDocument:
+    """The document with its fact rows extracted ahead (run in ingest's worker processes)."""
+    return replace(doc, facts=fact_rows(doc))
+
+
 def fact_row(claim: Claim, text: str) -> dict[str, Any]:
     """A claim of a stored document as a row of the facts table."""
     value = claim_value(claim)
@@ -300,5 +310,15 @@ def fact_row(claim: Claim, text: str) -> dict[str, Any]:
         "place": claim.place,
         "period": claim.period_value or claim.period,
         "comparison": claim.comparison,
-        "context": text[claim.sentence.start : claim.sentence.end].strip(),
+        "context": context_window(text, claim),
+        "sentence_start": claim.sentence.start,
+        "sentence_end": claim.sentence.end,
     }
+
+
+def context_window(text: str, claim: Claim) -> str:
+    """The figure with up to CONTEXT_BEFORE characters before it and CONTEXT_AFTER after it,
+    within its sentence: what the trigram index searches."""
+    start = max(claim.sentence.start, claim.start - CONTEXT_BEFORE)
+    end = min(claim.sentence.end, claim.end + CONTEXT_AFTER)
+    return text[start:end].strip()

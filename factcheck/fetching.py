@@ -11,10 +11,11 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urljoin, urlsplit
 
 from factcheck import __version__
@@ -58,6 +59,7 @@ class FetchedDocument:
     etag: str | None
     last_modified: str | None
     fetched_at: str  # ISO UTC
+    facts: list[dict[str, Any]] | None = None  # figures extracted ahead (in a worker), if any
 
 
 class DocumentStore(Protocol):
@@ -563,6 +565,9 @@ def _document(
 # --- saved files --------------------------------------------------------------------------------
 
 
+Prepare = Callable[[FetchedDocument], FetchedDocument]
+
+
 def ingest_files(
     paths: Iterable[Path],
     source_name: str,
@@ -570,33 +575,67 @@ def ingest_files(
     *,
     progress: Progress | None = None,
     max_bytes: int = 20_000_000,
+    workers: int = 1,
+    prepare: Prepare | None = None,
 ) -> FetchReport:
     """Store saved .html/.htm/.txt pages (directories are searched); the URL is the page's
-    canonical URL when it names one, else file:///abs/path."""
+    canonical URL when it names one, else file:///abs/path.
+
+    With workers > 1, pages are read, parsed and passed through `prepare` (a module-level
+    function, e.g. one that extracts the figures) in that many processes; storing stays here.
+    """
     recorder = _Recorder(source_name, store, progress)
     seen: set[str] = set()
-    for path in _expand(paths):
-        url = path.resolve().as_uri()
-        try:
-            parsed, encoding = _read_file(path, max_bytes)
-        except (OSError, FetchError) as exc:
-            recorder.fail(url, exc)
-            continue
-        except Exception as exc:  # a hostile file must not stop the batch
-            recorder.fail(url, f"cannot parse: {type(exc).__name__}: {exc}")
-            continue
-        url = parsed.canonical or url
-        if url in seen:
-            recorder.report.duplicates += 1
-            recorder.progress("duplicate", url)
-            continue
-        seen.add(url)
-        if not parsed.text.strip():
-            recorder.fail(url, "no article text found")
-            continue
-        doc = _document(source_name, url, parsed, encoding)
-        recorder.save(doc, store.validators(url) is not None)
+    jobs = ((path, max_bytes, source_name, prepare) for path in _expand(paths))
+    with _mapper(workers) as mapper:
+        for path, doc, error in mapper(_load, jobs):
+            url = doc.url if doc is not None else path.resolve().as_uri()
+            if doc is None:
+                recorder.fail(url, error or "cannot read")
+                continue
+            if url in seen:
+                recorder.report.duplicates += 1
+                recorder.progress("duplicate", url)
+                continue
+            seen.add(url)
+            if not doc.text.strip():
+                recorder.fail(url, "no article text found")
+                continue
+            recorder.save(doc, store.validators(url) is not None)
     return recorder.report
+
+
+_Job = tuple[Path, int, str, "Prepare | None"]
+_Loaded = tuple[Path, "FetchedDocument | None", "str | None"]
+
+
+@contextmanager
+def _mapper(
+    workers: int,
+) -> Iterator[Callable[[Callable[[_Job], _Loaded], Iterable[_Job]], Iterable[_Loaded]]]:
+    """map() in this process, or an ordered map over a process pool."""
+    if workers <= 1:
+        yield map
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield lambda func, jobs: pool.map(func, jobs, chunksize=8)
+
+
+def _load(job: _Job) -> _Loaded:
+    """Read, parse and prepare one saved page; errors come back as text (never raised)."""
+    path, max_bytes, source_name, prepare = job
+    try:
+        parsed, encoding = _read_file(path, max_bytes)
+    except (OSError, FetchError) as exc:
+        return path, None, _one_line(str(exc))
+    except Exception as exc:  # a hostile file must not stop the batch
+        return path, None, _one_line(f"cannot parse: {type(exc).__name__}: {exc}")
+    doc = _document(source_name, parsed.canonical or path.resolve().as_uri(), parsed, encoding)
+    if prepare is not None and doc.text.strip():
+        doc = prepare(doc)
+    return path, doc, None
 
 
 def _expand(paths: Iterable[Path]) -> Iterator[Path]:

@@ -209,10 +209,15 @@ def find_figures(
 
 def _resolve_overlaps(candidates: list[tuple[int, Figure]], slogans: list[Figure]) -> list[Figure]:
     taken: list[Figure] = list(slogans)
+    size = max((f.end for f in taken + [c[1] for c in candidates]), default=0)
+    occupied = bytearray(size)  # one flag per character already inside a chosen figure
+    for figure in taken:
+        occupied[figure.start : figure.end] = b"\x01" * (figure.end - figure.start)
     # Longest span first, then earlier rules: 2013年6月 beats 2013年 and 6月.
     for _, figure in sorted(candidates, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start)):
-        if any(figure.start < other.end and other.start < figure.end for other in taken):
+        if any(occupied[figure.start : figure.end]):
             continue
+        occupied[figure.start : figure.end] = b"\x01" * (figure.end - figure.start)
         taken.append(figure)
     return sorted(taken, key=lambda f: f.start)
 

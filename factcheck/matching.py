@@ -26,7 +26,9 @@ _AREA_PREFIX = re.compile(r"^(全市|全省|全县|全区|全国|本市|该市)"
 _PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?(?:-(\d{2}))?$")
 _FACT_COLUMNS = (
     "f.id AS fact, f.document_id AS document, f.text, f.kind, f.value, f.value_text, f.low, "
-    "f.high, f.unit, f.direction, f.measure, f.place, f.period, f.comparison, f.context, "
+    "f.high, f.unit, f.direction, f.measure, f.place, f.period, f.comparison, "
+    "coalesce(trim(substr(d.text, f.sentence_start + 1, f.sentence_end - f.sentence_start)), "
+    "f.context) AS context, "
     "d.url, d.title, d.published, d.source, coalesce(s.tier, 'official') AS tier"
 )
 _FACT_JOINS = "JOIN documents d ON d.id = f.document_id LEFT JOIN sources s ON s.name = d.source"

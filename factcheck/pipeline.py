@@ -44,9 +44,10 @@ class FigureFinder:
     """Finds figures in the normalised text and stores them as spans labelled by kind."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.norm = normalize(doc.text)
+        text = doc.text  # rebuilt from the tokens on every access
+        doc._.norm = normalize(text)
         spans = []
-        for figure in find_figures(doc._.norm, doc._.published, doc.text):
+        for figure in find_figures(doc._.norm, doc._.published, text):
             span = doc.char_span(
                 figure.start, figure.end, label=figure.kind, alignment_mode="expand"
             )

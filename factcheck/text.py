@@ -108,9 +108,17 @@ def to_simplified(text: str) -> str:
     return "".join(out)
 
 
-def _nfkc_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+class _OneCharFold(dict[int, int]):
+    """str.translate table, filled on first sight: a character's NFKC form when that is one
+    character (full-width digits and punctuation), else the character itself."""
+
+    def __missing__(self, code: int) -> int:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        self[code] = ord(folded) if len(folded) == 1 else code
+        return self[code]
+
+
+_FOLD = _OneCharFold()
 
 
 def normalize(text: str) -> str:
@@ -119,5 +127,4 @@ def normalize(text: str) -> str:
     Every character maps to exactly one character, so an offset into the result is an offset into
     the original: extraction runs on this form and reports spans of the original.
     """
-    folded = "".join(_nfkc_char(ch) if ord(ch) > 0x7F else ch for ch in text)
-    return to_simplified(folded)
+    return to_simplified(text.translate(_FOLD))

@@ -195,3 +195,23 @@ def test_ingest_command_and_markup_in_pages_is_shown_as_text(tmp_path: Path) -> 
     assert "[boldred]标题[/boldred]" in flat  # shown as text, not applied as style
     unknown = factcheck("ingest", str(page), "--source", "nope", cwd=tmp_path)
     assert unknown.returncode == 2
+
+
+def test_parallel_ingest_stores_what_a_sequential_one_does(tmp_path: Path) -> None:
+    from factcheck.fetching import ingest_files
+
+    pages = Path(__file__).parent / "fixtures" / "bulletins"
+    source = Source("saved", "虚构", "official", ["http://example.invalid/"])
+    parallel = DocumentLibrary(Database(tmp_path / "parallel.db"))
+    report = parallel.ingest([pages], source)  # worker processes extract, this one stores
+    sequential = DocumentLibrary(Database(tmp_path / "sequential.db"))
+    sequential.register_source(source)
+    ingest_files([pages], "saved", sequential)  # extraction inside save_document
+    query = (
+        "SELECT d.url, f.text, f.kind, f.value, f.value_text, f.measure, f.context "
+        "FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.url, f.start"
+    )
+    assert report.new == 13 and report.failed == 0  # 9 articles, 3 list pages, robots.txt
+    rows = parallel.db.rows(query)
+    assert len(rows) > 50
+    assert rows == sequential.db.rows(query)

@@ -94,3 +94,22 @@ def test_a_version_1_database_with_data_is_migrated_forward(tmp_path: Path) -> N
     assert db.rows("SELECT name FROM sources") == [{"name": "taiyuan-gov"}]
     assert db.rows("SELECT run_id FROM runs") == [{"run_id": "r1"}]
     assert db.integrity_ok()
+
+
+def test_batched_commits_group_transactions_and_keep_finished_steps(tmp_path: Path) -> None:
+    db = Database(tmp_path / "f.db")
+    with pytest.raises(RuntimeError), db.batched(2):
+        for n in range(3):
+            with db.transaction():
+                db.insert_rows("runs", [{"run_id": f"r{n}", "article": "a"}])
+        with db.transaction():
+            db.insert_rows("runs", [{"run_id": "broken", "article": "a"}])
+            raise RuntimeError("this step fails")
+    # the three finished steps are kept, the failed one is rolled back
+    assert [r["run_id"] for r in db.rows("SELECT run_id FROM runs ORDER BY run_id")] == [
+        "r0",
+        "r1",
+        "r2",
+    ]
+    assert not db.db.conn.in_transaction
+    assert db.integrity_ok()
