@@ -30,9 +30,13 @@ def main() -> int:
         spans = {(c.start, c.end): c.id for c in analysis.claims}
         held = 0
         for relation in sheet.relations:
-            wanted = {spans.get((sheet.by_id(f).start, sheet.by_id(f).end)) for f in relation.figures}
+            wanted = {
+                spans.get((sheet.by_id(f).start, sheet.by_id(f).end)) for f in relation.figures
+            }
             held += any(
-                f.check == relation.check and f.status == relation.status and wanted <= set(f.claims)
+                f.check == relation.check
+                and f.status == relation.status
+                and wanted <= set(f.claims)
                 for f in analysis.findings
             )
         expected = {(r.check, r.status) for r in sheet.relations if r.status != "pass"}
@@ -52,7 +56,16 @@ def main() -> int:
             )
         )
         ok &= score.recall == 1.0 and not score.slogans_checkworthy and flagged == expected
-    header = ("sheet", "gold", "recall", "precision", "slogans cw", "measure", "relations", "exact flags")
+    header = (
+        "sheet",
+        "gold",
+        "recall",
+        "precision",
+        "slogans cw",
+        "measure",
+        "relations",
+        "exact flags",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:

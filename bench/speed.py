@@ -47,7 +47,11 @@ def main() -> None:
         spacy_s = wall([py, "-c", "import spacy; spacy.blank('zh')"], args.repeat, tmp)
         run_cmd = [py, "-m", "factcheck", "run", str(ARTICLE), "--published", "2019-04-15"]
         run_s = wall(run_cmd, args.repeat, tmp)
-        jieba_cmd = [py, "-c", "import jieba, logging; jieba.setLogLevel(logging.WARNING); jieba.initialize()"]
+        jieba_cmd = [
+            py,
+            "-c",
+            "import jieba, logging; jieba.setLogLevel(logging.WARNING); jieba.initialize()",
+        ]
         jieba_s = wall(jieba_cmd, args.repeat, tmp)
 
     from factcheck.pipeline import analyse_many, load_pipeline
@@ -60,7 +64,9 @@ def main() -> None:
     batch_s = time.perf_counter() - start
     chars = sum(len(t) for t in batch)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print("| measurement | seconds (median) | bar |")
     print("|---|---|---|")
     print(f"| factcheck --help | {help_s:.3f} | < 0.5 |")

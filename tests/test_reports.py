@@ -87,7 +87,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, nlp) -> Built:  # type: igno
     folder = tmp_path_factory.mktemp("reports")
     path = folder / "f.db"
     with FixtureSite(root=BULLETINS) as site:
-        library = DocumentLibrary(Database(path), nlp=None)
+        library = DocumentLibrary(Database(path))
         for name, tier, start in (
             ("official-fixture", "official", "/official/index.html"),
             ("media-fixture", "media", "/media/index.html"),
