@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
+from .runs import resolve_run_id
 from .storage import Database
 from .text import normalize
 
@@ -34,19 +35,9 @@ class Trace:
         return sorted(rows, key=lambda r: (r[1].get("published") or "9999", r[0] != "origin"))
 
 
-def latest_run(db: Database) -> str:
-    """The id of the most recent run, or InputError when none is stored."""
-    rows = db.rows("SELECT run_id FROM runs ORDER BY created_at DESC, run_id DESC LIMIT 1")
-    if not rows:
-        raise InputError("no run is stored yet: run `factcheck run ARTICLE` first")
-    return str(rows[0]["run_id"])
-
-
 def find_trace(db: Database, claim: str, run_id: str | None = None) -> Trace:
     """The trace of a claim given by id (c6) or by its text (128个 / 128個) in a run (the latest)."""
-    run_id = run_id or latest_run(db)
-    if not db.rows("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)):
-        raise InputError(f"no run {run_id!r} in {db.path}")
+    run_id = resolve_run_id(db, run_id)
     rows = db.rows(
         "SELECT c.*, m.verdict, m.why, m.evidence, m.drift FROM claims c "
         "JOIN matches m ON m.run_id = c.run_id AND m.claim = c.id "
