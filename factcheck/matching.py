@@ -1,8 +1,10 @@
 """Matching claims against the facts of stored bulletins, and tracing each figure to its origin.
 
-Candidates come only through indexes: by value interval (the facts_rtree R*Tree) for support, and
-by measure text (the trigram index on facts) for contradictions; then every candidate is judged by
-kind, unit, direction, measure, place, period and publication date. A verdict says in one line why.
+Candidates come only through an index: the facts_keyed R*Tree, whose first dimension is the fact's
+key (kind, unit class, direction, head noun of the measure) and whose second is its value interval.
+Support is one lookup by key and value; drift one by key, then place and period. Every candidate is
+then judged by kind, unit, direction, measure, place, period and publication date. A verdict says
+in one line why.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .storage import OPEN_HIGH, Database
 
 SUPPORTED, CONTRADICTED, UNVERIFIED = "supported", "contradicted", "unverified"
 MATCHED_KINDS = ("count", "money", "percent", "percent_change", "rank")
-CANDIDATE_LIMIT = 400  # per claim and per index; a figure stated more often than this is noise
+CANDIDATE_LIMIT = 400  # per claim and query, oldest first, so the origin is never cut off
 _PERSON_UNITS = {"人", "名", "位"}
 _PLACE_SUFFIX = re.compile(r"(省|市|县|区|州|自治区)$")
 _AREA_PREFIX = re.compile(r"^(全市|全省|全县|全区|全国|本市|该市)")
@@ -131,6 +133,9 @@ class Matcher:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        conn = db.db.conn
+        conn.create_function("places_compatible", 2, places_compatible, deterministic=True)
+        conn.create_function("place_key", 1, place_key, deterministic=True)
 
     def has_facts(self) -> bool:
         """True when some bulletin figure is stored."""
@@ -176,25 +181,41 @@ class Matcher:
 
     # --- candidates (indexes only) --------------------------------------------------------------
 
+    def _key(self, claim: Claim) -> int | None:
+        """The fact_keys number of what a supporting fact shares with the claim, if any has it."""
+        unit = "人" if claim.unit in _PERSON_UNITS else (claim.unit or "")
+        direction = (claim.figure.direction or "") if claim.kind == "percent_change" else ""
+        head = measure_core(claim.measure, claim.place)[-2:]
+        row = self.db.db.execute(
+            "SELECT id FROM fact_keys WHERE kind = ? AND unit = ? AND direction = ? AND head = ?",
+            (claim.kind, unit, direction, head),
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def _by_value(self, claim: Claim) -> list[_Candidate]:
+        key = self._key(claim)
+        if key is None:
+            return []
         low, high = _claim_interval(claim)
         sql = (
-            f"SELECT {_FACT_COLUMNS} FROM facts_rtree r JOIN facts f ON f.id = r.id {_FACT_JOINS} "
-            "WHERE r.low <= ? AND r.high >= ? AND f.kind = ? LIMIT ?"
+            f"SELECT {_FACT_COLUMNS} FROM facts_keyed r CROSS JOIN facts f ON f.id = r.id "
+            f"{_FACT_JOINS} WHERE r.key_lo <= ? AND r.key_hi >= ? AND r.low <= ? AND r.high >= ? "
+            "AND places_compatible(?, f.place) ORDER BY d.published, f.id LIMIT ?"
         )
-        return self._candidates(sql, (high, low, claim.kind, CANDIDATE_LIMIT))
+        return self._candidates(sql, (key, key, high, low, claim.place, CANDIDATE_LIMIT))
 
     def _by_measure(self, claim: Claim) -> list[_Candidate]:
-        core = measure_core(claim.measure, claim.place)
-        grams = sorted({core[i : i + 3] for i in range(len(core) - 2)})
-        if not grams:
-            return []
-        query = "measure : (" + " OR ".join('"' + g.replace('"', '""') + '"' for g in grams) + ")"
+        """Facts with the claim's key, place and period, whatever their value (drift)."""
+        period = claim.period_value or claim.period
+        key = self._key(claim)
+        if key is None or not place_key(claim.place) or not period:
+            return []  # _contradicts needs a stated place and period
         sql = (
-            f"SELECT {_FACT_COLUMNS} FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid "
-            f"{_FACT_JOINS} WHERE facts_fts MATCH ? AND f.kind = ? LIMIT ?"
+            f"SELECT {_FACT_COLUMNS} FROM facts_keyed r CROSS JOIN facts f ON f.id = r.id "
+            f"{_FACT_JOINS} WHERE r.key_lo <= ? AND r.key_hi >= ? AND f.period = ? "
+            "AND place_key(f.place) = ? ORDER BY d.published, f.id LIMIT ?"
         )
-        return self._candidates(sql, (query, claim.kind, CANDIDATE_LIMIT))
+        return self._candidates(sql, (key, key, period, place_key(claim.place), CANDIDATE_LIMIT))
 
     def _candidates(self, sql: str, params: tuple[Any, ...]) -> list[_Candidate]:
         return [_Candidate(_evidence(row), row) for row in self.db.rows(sql, params)]

@@ -234,12 +234,69 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_facts_measure")
 
 
+_KEY_UNIT = "CASE WHEN {t}.unit IN ('人', '名', '位') THEN '人' ELSE coalesce({t}.unit, '') END"
+_KEY_DIRECTION = (
+    "CASE WHEN {t}.kind = 'percent_change' THEN coalesce({t}.direction, '') ELSE '' END"
+)
+_KEY_HEAD = "coalesce(substr({t}.measure, -2), '')"
+
+
+def _key_sql(t: str) -> tuple[str, str, str]:
+    return (_KEY_UNIT.format(t=t), _KEY_DIRECTION.format(t=t), _KEY_HEAD.format(t=t))
+
+
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """An R*Tree over (key, value interval): the key numbers what a supporting fact must share with
+    a claim (kind, unit class, direction of a change, head noun of the measure), so that a value
+    common across a million facts about other things no longer crowds out the evidence.
+
+    facts_rtree is no longer read: its insert trigger goes (the table stays, filled up to here).
+    """
+    db.execute("DROP TRIGGER IF EXISTS facts_rtree_ai")
+    db.execute(
+        "CREATE TABLE fact_keys (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, unit TEXT NOT NULL, "
+        "direction TEXT NOT NULL, head TEXT NOT NULL, UNIQUE (kind, unit, direction, head))"
+    )
+    db.execute("CREATE VIRTUAL TABLE facts_keyed USING rtree(id, key_lo, key_hi, low, high)")
+    unit, direction, head = _key_sql("new")
+    match = (
+        f"k.kind = new.kind AND k.unit = {unit} AND k.direction = {direction} AND k.head = {head}"
+    )
+    db.execute(
+        "CREATE TRIGGER facts_keyed_ai AFTER INSERT ON facts WHEN new.low IS NOT NULL BEGIN "
+        # not INSERT OR IGNORE: the outer INSERT OR REPLACE (insert_rows) would override it and
+        # renumber the key under the facts already filed with it
+        "INSERT INTO fact_keys (kind, unit, direction, head) "
+        f"SELECT new.kind, {unit}, {direction}, {head} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM fact_keys k WHERE {match}); "
+        "INSERT INTO facts_keyed (id, key_lo, key_hi, low, high) "
+        f"SELECT new.id, k.id, k.id, new.low, coalesce(new.high, {OPEN_HIGH}) FROM fact_keys k "
+        f"WHERE {match}; END"
+    )
+    db.execute(
+        "CREATE TRIGGER facts_keyed_ad AFTER DELETE ON facts "
+        "BEGIN DELETE FROM facts_keyed WHERE id = old.id; END"
+    )
+    unit, direction, head = _key_sql("f")
+    db.execute(
+        "INSERT OR IGNORE INTO fact_keys (kind, unit, direction, head) "
+        f"SELECT DISTINCT f.kind, {unit}, {direction}, {head} FROM facts f WHERE f.low IS NOT NULL"
+    )
+    db.execute(
+        "INSERT INTO facts_keyed (id, key_lo, key_hi, low, high) "
+        f"SELECT f.id, k.id, k.id, f.low, coalesce(f.high, {OPEN_HIGH}) FROM facts f "
+        f"JOIN fact_keys k ON k.kind = f.kind AND k.unit = {unit} AND k.direction = {direction} "
+        f"AND k.head = {head} WHERE f.low IS NOT NULL"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
