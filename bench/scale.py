@@ -689,7 +689,10 @@ def probe(db_path: Path, claims: list[Claim], cap: float) -> dict[str, Any]:
         if not isinstance(claim.value, Decimal):
             continue
         entry: dict[str, Any] = {"claim": claim.id, "text": claim.text, "measure": claim.measure}
-        for name, fn in (("value", matcher._by_value), ("measure", matcher._by_measure)):
+        for name, fn in (
+            ("value", matcher._support_candidates),
+            ("measure", matcher._drift_candidates),
+        ):
             captured.clear()
             start = time.perf_counter()
             try:

@@ -303,14 +303,7 @@ def _lone_yi(m: re.Match[str], core: str) -> bool:
 
 
 def _percent(m: re.Match[str], text: str) -> Figure | None:
-    figure = _quantity(m, "percent", "%", rounded=True)
-    if figure is not None:
-        _set_direction(figure, text)
-    return figure
-
-
-def _percent_of(m: re.Match[str], text: str) -> Figure | None:
-    """百分之十九点三."""
+    """19.3% and 百分之十九点三; a change when 下降/上升 comes just before."""
     figure = _quantity(m, "percent", "%", rounded=True)
     if figure is not None:
         _set_direction(figure, text)
@@ -532,7 +525,7 @@ _RULES: list[tuple[re.Pattern[str], Rule]] = [
         re.compile(r"(?<![年度今去前明本当上同])(?P<rel>)第?(?P<q>[一二三四1-4])季度"),
         _relative_date,
     ),
-    (re.compile(rf"{_PRE}百分之(?P<num>{NUM}){_POST}"), _percent_of),
+    (re.compile(rf"{_PRE}百分之(?P<num>{NUM}){_POST}"), _percent),
     (re.compile(rf"(?P<den>{NUM})分之(?P<num>{NUM})"), _fraction),
     (re.compile(rf"{_PRE}(?P<num>{NUM}){_MID}个百分点{_POST}"), _points),
     (re.compile(rf"{_PRE}{_RANGE}{_MID}%{_POST}"), _percent),

@@ -154,13 +154,13 @@ class Matcher:
         support: dict[int, Evidence] = {}
         drift: dict[int, Evidence] = {}
         rejected: list[str] = []
-        for candidate in self._by_value(claim):
+        for candidate in self._support_candidates(claim):
             problem = self._support_problem(claim, candidate.row)
             if problem is None:
                 support.setdefault(candidate.evidence.document, candidate.evidence)
             else:
                 rejected.append(problem)
-        for candidate in self._by_measure(claim):
+        for candidate in self._drift_candidates(claim):
             if candidate.evidence.document in support or self._overlaps(claim, candidate.row):
                 continue
             if self._contradicts(claim, candidate.row):
@@ -192,7 +192,7 @@ class Matcher:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def _by_value(self, claim: Claim) -> list[_Candidate]:
+    def _support_candidates(self, claim: Claim) -> list[_Candidate]:
         key = self._key(claim)
         if key is None:
             return []
@@ -204,7 +204,7 @@ class Matcher:
         )
         return self._candidates(sql, (key, key, high, low, claim.place, CANDIDATE_LIMIT))
 
-    def _by_measure(self, claim: Claim) -> list[_Candidate]:
+    def _drift_candidates(self, claim: Claim) -> list[_Candidate]:
         """Facts with the claim's key, place and period, whatever their value (drift)."""
         period = claim.period_value or claim.period
         key = self._key(claim)

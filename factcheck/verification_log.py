@@ -39,9 +39,7 @@ def claim_value(claim: Claim) -> int | float | str | None:
     value = claim.value
     if isinstance(value, Decimal):
         return json_number(value)
-    if (isinstance(value, str) and value[:1].isdigit()) or (
-        isinstance(value, str) and value[:2] == "--"
-    ):
+    if isinstance(value, str) and (value[:1].isdigit() or value.startswith("--")):
         return value
     return None
 
