@@ -33,7 +33,9 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "identifier"),
         (re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}"), "identifier"),
         (
-            re.compile(r"(?<!\d)(?:0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4}|1[3-9]\d{9})(?!\d)"),
+            re.compile(
+                r"(?<!\d)(?:0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4}|1[3-9]\d{9})(?![\d万亿元人个名家户吨])"
+            ),
             "identifier",
         ),
         (
