@@ -83,9 +83,13 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def sample(count: int) -> None:
-    """Print draft paragraphs: files drawn per year with a fixed seed, one paragraph per file."""
-    rng = random.Random(SEED)
+def sample(count: int, seed: int = SEED, topics: tuple[str, ...] = tuple(TOPICS)) -> None:
+    """Print draft paragraphs: files drawn per year with a fixed seed, one paragraph per file.
+
+    Paragraphs already in the corpus are skipped, so a later draw with another seed adds new ones.
+    """
+    rng = random.Random(seed)
+    taken = {p.source.split(" ", 2)[1] + " " + p.source.split(" ", 3)[2] for p in load_corpus()}
     commit = _git("log", "-1", "--format=%H").strip()
     names = [n for n in _git("ls-tree", "--name-only", "HEAD", "news/").split() if n[5:9] >= "2022"]
     by_year: dict[str, list[str]] = defaultdict(list)
@@ -94,7 +98,7 @@ def sample(count: int) -> None:
             by_year[name[5:9]].append(name)
     files = [f for year in sorted(by_year) for f in rng.sample(by_year[year], 40)]
     rng.shuffle(files)
-    wanted = {topic: count // len(TOPICS) for topic in TOPICS}
+    wanted = {topic: count // len(topics) if topic in topics else 0 for topic in TOPICS}
     numeric = re.compile(r"\d|[零〇一二三四五六七八九十两百千万亿]{2,}")
     for name in files:
         paragraphs = _paragraphs(_git("show", f"HEAD:{name}"))
@@ -102,6 +106,8 @@ def sample(count: int) -> None:
         rng.shuffle(order)
         for index in order:
             text = paragraphs[index]
+            if f"{name} p{index}" in taken:
+                continue
             if not 40 <= len(text) <= 400 or len(numeric.findall(text)) < 3:
                 continue
             topic = next((t for t, p in TOPICS.items() if re.search(p, text)), None)
@@ -174,9 +180,11 @@ def load_corpus(folder: Path = CORPUS) -> list[Paragraph]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, help="print N draft paragraphs and stop")
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of --sample")
+    parser.add_argument("--topics", default=",".join(TOPICS), help="topics of --sample")
     args = parser.parse_args()
     if args.sample:
-        sample(args.sample)
+        sample(args.sample, args.seed, tuple(args.topics.split(",")))
     return 0
 
 
