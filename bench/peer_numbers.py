@@ -12,12 +12,17 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import cn2an
+
+# `python bench/x.py` puts bench/ first on the path, and the editable install would import another
+# checkout's factcheck: measure the code of this one.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from factcheck.figures import Figure, find_figures
 from factcheck.text import normalize
