@@ -79,6 +79,7 @@ class Item:
     approx: str | None = None
     kinds: tuple[str, ...] = ()
     rounded: bool = False  # a repeating value (a fraction as percent): 4 significant digits do
+    published: str | None = None  # the reference date a date item is read against
 
 
 def _load(name: str) -> list[dict]:
@@ -139,19 +140,10 @@ def number_items() -> list[Item]:
     return items
 
 
-def _percent_numeral(text: str) -> tuple[str, Decimal]:
-    """The numeral cn2an can be given for a percent form, and its factor to percent."""
-    norm = normalize(text)
-    for pattern, factor in (
-        (r"^百分之(.+)$", "1"),
-        (r"^(.+)%$", "1"),
-        (r"^(.+)个百分点$", "1"),
-        (r"^(.+)個百分點$", "1"),
-    ):
-        m = re.match(pattern, norm)
-        if m:
-            return m.group(1), Decimal(factor)
-    return "", Decimal(1)
+def _percent_numeral(text: str) -> str:
+    """The numeral cn2an can be given for a percent form ("" when it has none)."""
+    m = re.match(r"^百分之(.+)$|^(.+)%$|^(.+)(?:个百分点|個百分點)$", normalize(text))
+    return next((g for g in m.groups() if g), "") if m else ""
 
 
 def percent_items() -> list[Item]:
@@ -162,7 +154,7 @@ def percent_items() -> list[Item]:
         for result in entry["Results"]:
             text = _surface(entry, result)
             unit = "pp" if re.search(r"百分点|百分點", text) else "%"
-            numeral, _ = _percent_numeral(text)
+            numeral = _percent_numeral(text)
             items.append(
                 Item(
                     "PercentModel",
@@ -243,9 +235,17 @@ def date_items() -> list[Item]:
                     scope = "invalid calendar dates (2月30日)"
             elif scope is None:
                 scope = "relative day words (明天, 昨日, 本月十日)"
-            item = Item("DateParser", text, "", expected or "", scope, kinds=("date",))
-            item.unit = reference  # the publication date it is read against
-            items.append(item)
+            items.append(
+                Item(
+                    "DateParser",
+                    text,
+                    "",
+                    expected or "",
+                    scope,
+                    kinds=("date",),
+                    published=reference,
+                )
+            )
     return items
 
 
@@ -355,8 +355,7 @@ def main() -> int:
                 if args.show == "out":
                     shown.append(f"{name}: {item.surface} ({item.scope})")
                 continue
-            published = item.unit if name == "DateParser" else None
-            figures = find_figures(normalize(item.surface), published, item.surface)
+            figures = find_figures(normalize(item.surface), item.published, item.surface)
             verdict, found = _judge(item, figures)
             tally[verdict] += 1
             if item.expected is not None:

@@ -164,7 +164,7 @@ def _gold(line: str, text: str) -> Gold:
 
 def load_corpus(folder: Path = CORPUS) -> list[Paragraph]:
     """Every labelled paragraph of the batch files, in order."""
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for path in sorted(folder.glob("batch-*.txt")):
         for block in path.read_text(encoding="utf-8").split("\n## ")[0:]:
             lines = block.strip().removeprefix("## ").splitlines()
