@@ -24,7 +24,8 @@ RELATIVE_YEARS = {
     "前年": -2,
     "明年": 1,
 }
-_REL = "|".join(RELATIVE_YEARS)
+# 上年 inside 网上年货节 or 以上年份 is not "last year".
+_REL = "|".join(w if w != "上年" else "(?<![网线马路早晚身以之向])上年" for w in RELATIVE_YEARS)
 _CN_DIGIT = "〇零一二三四五六七八九"
 
 _YEAR = (
@@ -34,10 +35,12 @@ _YEAR = (
 _MON = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _DAY = r"3[01]|[12]\d|0?[1-9]|三十一?|[一二]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _SEP = r"(?:至|到|——|—|–|-|~)"
+_EDGE = r"(?:底|末|初|上旬|中旬|下旬)?"  # 3月底, 2022年底, 4月上旬: the span includes it
 _TAIL = (
     rf"(?:(?P<m1>{_MON})月?{_SEP}(?P<m2>{_MON})月份?"
-    rf"|(?P<m>{_MON})月(?:份|(?P<d>{_DAY})[日号])?"
-    r"|第?(?P<q>[一二三四1-4])季度"
+    rf"|(?P<m>{_MON})月(?:份|(?P<d>{_DAY})[日号](?:{_SEP}(?P<d2>{_DAY})[日号])?|{_EDGE})"
+    r"|年?(?P<yedge>底|末|初)"
+    r"|第?(?P<q>[一二三四1-4])季度末?"
     r"|前(?P<qq>[一二三1-3])个?季度"
     r"|(?P<h>[上下])半年"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
@@ -87,9 +90,22 @@ def _date(m: re.Match[str], text: str) -> Figure | None:
     tail = _tail(g, head)
     if tail is None:
         return None
-    if g.get("rel") and not tail and not g.get("since") and RELATIVE_YEARS[g["rel"]] == 0:
-        return None  # a bare 今年 is the year of publication: nothing to check
+    bare = g.get("rel") and not tail and not g.get("since") and not g.get("yedge")
+    if bare and (RELATIVE_YEARS[g["rel"] or ""] == 0 or _is_base(m, text)):
+        return None  # a bare 今年 is the publication year; 比上年, 较去年同期 are comparison bases
+    if g.get("since"):  # 今年以来, 2019年以来: from January to the publication month (@)
+        return _make(m, head + "-01/@")
     return _make(m, head + tail)
+
+
+def _is_base(m: re.Match[str], text: str) -> bool:
+    """去年 as the base of a comparison (比上年, 较去年同期, 超过去年全年), not a period."""
+    before, after = text[max(0, m.start() - 2) : m.start()], text[m.end() : m.end() + 2]
+    return (
+        before[-1:] in ("比", "较", "与", "同", "于")
+        or before in ("超过", "高于", "低于")
+        or (after in ("同期", "全年", "水平", "持平"))
+    )
 
 
 def _tail(g: dict[str, str | None], head: str) -> str | None:
@@ -105,8 +121,16 @@ def _tail(g: dict[str, str | None], head: str) -> str | None:
             return None
         if not g.get("d"):
             return f"-{month:02d}"
-        day = _int(g["d"])
-        return None if day is None or not 1 <= day <= 31 else f"-{month:02d}-{day:02d}"
+        day, last = _int(g["d"]), _int(g.get("d2"))
+        if day is None or not 1 <= day <= 31:
+            return None
+        if g.get("d2"):  # 3月26日至31日
+            if last is None or not day < last <= 31:
+                return None
+            return f"-{month:02d}-{day:02d}/{head}-{month:02d}-{last:02d}"
+        return f"-{month:02d}-{day:02d}"
+    if g.get("yedge"):
+        return "-01" if g["yedge"] == "初" else ""
     if g.get("q"):
         return f"-Q{_int(g['q'])}"
     if g.get("qq"):
@@ -169,6 +193,12 @@ def _day(m: re.Match[str], text: str) -> Figure | None:
     return _make(m, f"---{day:02d}")
 
 
+def _day_range(m: re.Match[str], text: str) -> Figure | None:
+    """21日到22日: two days of the month in force."""
+    first, last = int(m.group("d")), int(m.group("d2"))
+    return _make(m, f"---{first:02d}/---{last:02d}") if first < last else None
+
+
 def _make(m: re.Match[str], value: str) -> Figure:
     return Figure(m.start(), m.end(), m.group(0), "date", value, "date")
 
@@ -186,13 +216,17 @@ def rules() -> list[tuple[str, Rule]]:
         ),
         (
             rf"(?<![\d年个])(?:(?P<m1>{_MON})月?{_SEP}(?P<m2>{_MON})月份?"
-            rf"|(?P<m>{_MON})月(?:份|(?P<d>{_DAY})[日号])?)",
+            rf"|(?P<m>{_MON})月(?:份|(?P<d>{_DAY})[日号](?:{_SEP}(?P<d2>{_DAY})[日号])?|{_EDGE}))",
             _month_day,
         ),
         (
-            r"(?<![年度今去前明本当上同])(?:第?(?P<q>[一二三四1-4])季度|前(?P<qq>[一二三1-3])个?季度"
-            r"|(?P<h>[上下])半年)",
+            r"(?<![年度今去前明本当上同])(?:第?(?P<q>[一二三四1-4])季度末?|前(?P<qq>[一二三1-3])个?季度"
+            r"|(?P<h>[上下])半年|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月(?![前后内来里]))",
             _quarter,
+        ),
+        (
+            rf"(?<![\d月.])(?P<d>3[01]|[12]\d|0?[1-9])日{_SEP}(?P<d2>3[01]|[12]\d|0?[1-9])日",
+            _day_range,
         ),
         (
             r"(?:(?P<cent>二十一|二十|21|20)世纪)?(?P<dec>[一二三四五六七八九]十|[1-9]0|1[89]\d0|20\d0)年代",
@@ -217,9 +251,12 @@ def resolve(figures: list[Figure], published: str | None) -> None:
 
 def _resolved(value: str, published: str | None, in_force: str | None) -> str:
     if value.startswith("---"):
-        return f"{in_force}-{value[3:]}" if in_force else value
+        if not in_force:
+            return value
+        return "/".join(f"{in_force}-{part[3:]}" for part in value.split("/"))
     if published is None:
         return value
+    value = value.replace("@", published[:7])
     year = int(published[:4])
     for word, offset in RELATIVE_YEARS.items():
         value = value.replace(word, f"{year + offset:04d}")

@@ -31,9 +31,10 @@ from .numerals import (
 )
 
 NUM = NUMERAL_PATTERN
-_PRE = r"(?P<pre>不少于|不低于|不超过|不高于|不到|不足|将近|接近|大约|约合|约为|约|近|逾|超过|超|至少|最多|高达|多达)?"
+_PRE = r"(?P<pre>不少于|不低于|不超过|不高于|不到|不足|将近|接近|大约|约合|约为|约|近|逾|超过|超|至少|最多)?"
 _SIGN = r"(?P<sign>(?<![\dA-Za-z.])[-−+]|负(?=[\d一二三四五六七八九十零〇两]))?"
-_FEW = r"(?P<few>几|数|上)?"  # 几十家, 数百万, 上千人: only before a bare unit or scale (十, 百万)
+# 几十家, 数百万, 上千人: 几 / 数 / 上 only before a bare unit or scale (十, 百万).
+_FEW = r"(?P<few>(?<![网线马路早晚身以之向几数])(?:几|数|上)(?=[十百千万亿]))?"
 _MID = r"(?P<mid>多|余|几)?(?P<sc>万亿|亿|万)?(?P<mid2>多|余)?"
 _SEP = r"(?P<sep>至|到|——|—|–|-|~)"
 _POST = r"(?P<post>左右|以上|以下|上下|之多)?"
@@ -109,7 +110,7 @@ def _approx(pre: str | None, mid: str | None, post: str | None, few: str | None)
     return None
 
 
-_AT_LEAST = ("逾", "超过", "超", "不少于", "不低于", "至少", "高达", "多达")
+_AT_LEAST = ("逾", "超过", "超", "不少于", "不低于", "至少")
 _AT_MOST = ("近", "将近", "接近", "不到", "不足", "不超过", "不高于", "最多")
 
 
@@ -132,7 +133,7 @@ def _reading(m: re.Match[str], *, rounded: bool) -> _Reading | None:
     if g.get("sign") in ("-", "−", "负"):
         base = -base
     scale = _scale_word(g.get("sc"))
-    few, mid = g.get("few"), g.get("mid") or g.get("mid2")
+    few, mid = g.get("few"), g.get("mid") or g.get("mid2") or g.get("more")
     if few and not all(ch in CN_UNITS + "万亿" for ch in core):
         return None  # 几 / 数 / 上 stand for a digit only before a bare unit: 几十, 数百万
     approx = _approx(g.get("pre"), mid, g.get("post"), few)
@@ -140,10 +141,8 @@ def _reading(m: re.Match[str], *, rounded: bool) -> _Reading | None:
     written_scale = scale * _trailing_scale(core)
     step = last_digit_unit(base / _trailing_scale(core), places) * written_scale
     value = base * scale
-    if few:  # 几十 = 20 to 99, 上千 = 1000 to 9999
-        return _Reading(
-            value * (2 if few != "上" else 1), value * (2 if few != "上" else 1), value * 10, approx
-        )
+    if few:  # 几十 and 上千: more than the unit written, less than ten of them
+        return _Reading(value, value, value * 10, approx)
     if mid:  # 90多 = 90 to 99, 十多万 = 10万 to 19万, 3万多 = 3万 to 4万
         mid_step = step if g.get("mid") else last_digit_unit(base, places) * scale
         return _Reading(value, value, value + mid_step, approx)
@@ -174,11 +173,17 @@ def _trailing_scale(core: str) -> Decimal:
 
 
 def _figure(
-    m: re.Match[str], kind: str, unit: str | None, *, rounded: bool, factor: Decimal = Decimal(1)
+    m: re.Match[str],
+    text: str,
+    kind: str,
+    unit: str | None,
+    *,
+    rounded: bool,
+    factor: Decimal = Decimal(1),
 ) -> Figure | None:
     """A figure of `kind` from a quantity match; a range's top from num2; None when unreadable."""
     reading = _reading(m, rounded=rounded)
-    if reading is None:
+    if reading is None or (_is_range(m) and _from_to(m, text)):
         return None
     low = reading.low * factor if reading.low is not None else None
     high = reading.high * factor if reading.high is not None else None
@@ -208,7 +213,7 @@ def _figure(
 
 
 def _lone_yi(m: re.Match[str]) -> bool:
-    # 一个案子, 一批, 新一轮: a lone 一 before a classifier is an article, not a count.
+    # 一批, 新一轮, 一个典型案例, 一名“黑老大”: a lone 一 before a classifier is an article.
     g = m.groupdict()
     return g["num"] == "一" and not (g.get("mid") or g.get("mid2") or g.get("sc"))
 
@@ -231,15 +236,17 @@ def direction_before(text: str, start: int) -> str | None:
     best: tuple[int, int, str] | None = None  # (end, length, direction): the nearest verb wins
     for word, direction in _direction_words():
         at = clause.rfind(word)
-        if at >= 0:
+        # A one-character verb (增, 降) counts only right before the figure: 降准释放…超1万亿元.
+        if at >= 0 and (len(word) > 1 or at + 1 >= len(clause) - 1):
             key = (at + len(word), len(word), direction)
             if best is None or key[:2] > best[:2]:
                 best = key
     if best is None:
         return None
     between = clause[best[0] :]
-    if re.search(r"[至到为]", between):
-        return None
+    rate_word = clause[: best[0]].endswith("幅") or between.startswith("幅")
+    if re.search(r"[至到为]", between) and not rate_word:
+        return None  # 下降至30%: a level; 降幅为5% stays a change
     return best[2]
 
 
@@ -258,7 +265,7 @@ def _percent(m: re.Match[str], text: str) -> Figure | None:
     """19.3%, 百分之十九点三, 10%—15%; a change when 下降 / 上升 comes just before."""
     factor = Decimal("0.1") if m.groupdict().get("permille") else Decimal(1)
     return _with_direction(
-        _figure(m, "percent", "%", rounded=True, factor=factor), text, "percent_change"
+        _figure(m, text, "percent", "%", rounded=True, factor=factor), text, "percent_change"
     )
 
 
@@ -268,7 +275,7 @@ def _tenths(m: re.Match[str], text: str) -> Figure | None:
     if value is None or not 0 < value <= 10:
         return None
     return _with_direction(
-        _figure(m, "percent", "%", rounded=True, factor=Decimal(10)), text, "percent_change"
+        _figure(m, text, "percent", "%", rounded=True, factor=Decimal(10)), text, "percent_change"
     )
 
 
@@ -287,12 +294,12 @@ def _fraction(m: re.Match[str], text: str) -> Figure | None:
 
 def _points(m: re.Match[str], text: str) -> Figure | None:
     """3个百分点: percentage points, a unit of their own."""
-    return _with_direction(_figure(m, "percent_change", "pp", rounded=True), text)
+    return _with_direction(_figure(m, text, "percent_change", "pp", rounded=True), text)
 
 
 def _multiple(m: re.Match[str], text: str) -> Figure | None:
     """增长1.5倍 (1.5 times more), 是…的3倍."""
-    return _with_direction(_figure(m, "multiple", "倍", rounded=True), text)
+    return _with_direction(_figure(m, text, "multiple", "倍", rounded=True), text)
 
 
 def _doubling(m: re.Match[str], text: str) -> Figure | None:
@@ -304,19 +311,85 @@ def _doubling(m: re.Match[str], text: str) -> Figure | None:
 
 
 def _money(m: re.Match[str], text: str) -> Figure | None:
-    unit = m.group("unit").replace("块钱", "元")
-    return _with_direction(_figure(m, "money", unit, rounded=False), text)
+    unit = {"块钱": "元", "元人民币": "元", "人民币": "元"}.get(m.group("unit"), m.group("unit"))
+    return _with_direction(_figure(m, text, "money", unit, rounded=False), text)
 
 
 def _count(m: re.Match[str], text: str) -> Figure | None:
     unit = m.group("unit")
-    if _lone_yi(m):
+    if _lone_yi(m) or not _classifier_fits(m, text):
         return None
     stops = pairs("classifier_stops").get(unit[-1:] if len(unit) == 1 else unit, "")
     after = text[m.end() : m.end() + 1]
     if after and after in stops:
         return None  # 100只是一个数字, 所以: not a classifier here
-    return _with_direction(_figure(m, "count", unit, rounded=False), text)
+    return _with_direction(_figure(m, text, "count", unit, rounded=False), text)
+
+
+def _classifier_fits(m: re.Match[str], text: str) -> bool:
+    """A classifier that needs a context (7.6级, 8级大风) has it, or the number has decimals."""
+    needs = pairs("classifier_needs").get(m.group("unit"))
+    if not needs or "." in m.group("num"):
+        return True
+    after = text[m.end() : m.end() + 1]
+    return bool(after) and after in needs
+
+
+def _is_range(m: re.Match[str]) -> bool:
+    return bool(m.groupdict().get("num2"))
+
+
+def _from_to(m: re.Match[str], text: str) -> bool:
+    """从A到B / 由A增至B is a change between two figures, not a range."""
+    clause = re.split(r"[,，。;；:：!?！？\n]", text[max(0, m.start() - 16) : m.start()])[-1]
+    return "从" in clause or "由" in clause
+
+
+def _bare_noun(m: re.Match[str], text: str) -> Figure | None:
+    """十多万农民, 超过30万用户: a count without a measure word; the figure is the number."""
+    g = m.groupdict()
+    if not (
+        g.get("sc")
+        or g.get("mid")
+        or g.get("mid2")
+        or g.get("pre")
+        or any(ch.isdigit() for ch in g["num"])
+    ):
+        return None
+    figure = _figure(m, text, "count", None, rounded=False)
+    if figure is not None:
+        figure.end = (
+            m.end("num2")
+            if g.get("num2")
+            else m.end("mid2")
+            if g.get("mid2")
+            else (m.end("sc") if g.get("sc") else m.end("mid") if g.get("mid") else m.end("num"))
+        )
+    return figure
+
+
+def _medal(m: re.Match[str], text: str) -> Figure | None:
+    """36金17银11铜: medal counts written without 枚."""
+    return _figure(m, text, "count", m.group("unit"), rounded=False)
+
+
+def _half(m: re.Match[str], text: str) -> Figure | None:
+    """一半以上, 过半, 近半: fifty percent, as a bound."""
+    approx = (
+        "at_most"
+        if m.group("pre")
+        else "at_least"
+        if (m.group("post") or "过" in m.group(0))
+        else None
+    )
+    low = None if approx == "at_most" else Decimal(50)
+    high = None if approx == "at_least" else Decimal(50)
+    return Figure(m.start(), m.end(), m.group(0), "percent", Decimal(50), "%", low, high, approx)
+
+
+def _event_year(m: re.Match[str], text: str) -> Figure | None:
+    """2024巴黎奥运会, “2024全国网上年货节”: a year written without 年 before an event's name."""
+    return Figure(m.start(), m.end(), m.group(0), "date", m.group(0), "date")
 
 
 def _duration(m: re.Match[str], text: str) -> Figure | None:
@@ -327,8 +400,13 @@ def _duration(m: re.Match[str], text: str) -> Figure | None:
         return None  # 2019年度, 九十年代
     unit = unit.replace("个多", "").replace("个", "").replace("星期", "周").replace("钟头", "小时")
     unit = {"秒钟": "秒", "年头": "年", "日": "天"}.get(unit, unit)
-    figure = _figure(m, "duration", unit, rounded=False)
-    if figure is None or not ("多" in m.group("unit") or m.groupdict().get("more")):
+    if m.group("num") in ("百", "千", "万") and unit == "年":
+        return None  # 千年简牍, 百年大计: a figure of speech, not a duration
+    figure = _figure(m, text, "duration", unit, rounded=False)
+    if figure is not None and (m.group("pre") or "") == "近":
+        # 近五年 is the last five years, not nearly five: the span starts at the number.
+        figure.start, figure.approx, figure.low = m.start("num"), None, figure.value  # type: ignore[assignment]
+    if figure is None or "多" not in m.group("unit"):
         return figure
     value = figure.low if figure.low is not None else Decimal(0)  # 一年多, 3个多月: 1 to 2 years
     step = last_digit_unit(value, decimal_places(m.group("num")))
@@ -343,14 +421,25 @@ def _rank(m: re.Match[str], text: str) -> Figure | None:
     after = text[m.end() : m.end() + 1]
     before = text[max(0, m.start() - 8) : m.start()]
     ordinal_next = re.match(
-        r"次|届|轮|批|期|号|条|款|章|节|季度|阶段|部分|项|个|步|种|类|位|家|批次", text[m.end() :]
+        r"次|届|轮|批|期|号|条|款|章|节|季度|阶段|部分|项|个|步|种|类|位|家|批次|天|年|周|场|站|单元",
+        text[m.end() :],
     )
-    ranked = re.search(r"位居|居于?|排名|名列|位列|排在|列", before) or after == "名"
+    ranked = after == "名" or bool(
+        re.search(r"位居|居于?|排名|名列|位列|排在|列|全球|全国|世界|全省|全市|亚洲|全行业", before)
+    )
     if ranked and not ordinal_next:
         end = m.end() + (1 if after == "名" else 0)
         return Figure(m.start(), end, text[m.start() : end], "rank", value, "rank", value, value)
     end = m.end() + (ordinal_next.end() if ordinal_next else 0)
     return Figure(m.start(), end, text[m.start() : end], "ordinal", value, None, value, value)
+
+
+def _top(m: re.Match[str], text: str) -> Figure | None:
+    """前10强, 前三名: a rank at most N."""
+    value = number(m.group("num"))
+    if value is None:
+        return None
+    return Figure(m.start(), m.end(), m.group(0), "rank", value, "rank", None, value, "at_most")
 
 
 def _list_number(m: re.Match[str], text: str) -> Figure | None:
@@ -383,8 +472,8 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         (_quantity("%"), _percent),
         (_quantity("(?P<permille>‰)", ranges=False), _percent),
         (rf"{_PRE}{_SIGN}(?P<num>{NUM})成(?![员为本果功绩效立交熟型都长]){_POST}", _tenths),
-        (_quantity("倍", ranges=False), _multiple),
-        (_quantity("倍"), _multiple),
+        (_quantity("倍", ranges=False, more=True), _multiple),
+        (_quantity("倍", more=True), _multiple),
         (r"翻了?(?P<num>一|两|二|三|四|\d)?番", _doubling),
         (_quantity(currencies, ranges=False), _money),
         (_quantity(currencies), _money),
@@ -392,6 +481,11 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         (_quantity(durations, more=True), _duration),
         (_quantity(classifiers, ranges=False), _count),
         (_quantity(classifiers), _count),
+        (_quantity(rf"(?=(?:{alternation('bare_nouns')}))", ranges=False), _bare_noun),
+        (rf"(?P<num>{NUM})(?P<unit>金|银|铜)(?=\d|[,，、。;；]|$)", _medal),
+        (r"(?P<pre>近)?(?:一半|过半|半数)(?P<post>以上)?", _half),
+        (r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%])(?=[\u4e00-\u9fff“《])(?![年月日号])", _event_year),
+        (rf"前(?P<num>{NUM})(?:强|名|位)", _top),
         (rf"第(?P<num>{NUM})", _rank),
         (r"(?:^|(?<=[\n,，。;；:：]))(?P<num>[一二三四五六七八九十]+)是", _list_number),
     ]

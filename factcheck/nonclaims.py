@@ -10,7 +10,7 @@ from functools import lru_cache
 from .lexicons import alternation
 
 _QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"', "‘": "’"}
-_MAX_QUOTED = 12
+_MAX_QUOTED = 16
 _CN_NUMERAL = "一二两三四五六七八九十百千万"
 _SLOGAN_TAIL = r"进一步|不断|意识|自信|维护|确立|全面|坚持|必须|一批|代表|务必|着力|统筹|到位"
 
@@ -65,6 +65,9 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         ),
         (re.compile(r"[一二三四五六七八九]中全会"), "ordinal"),
         (re.compile(r"(?<=党的)[一二三四五六七八九十]+大"), "ordinal"),
+        # 建交50周年, 子午工程二期: anniversaries and project phases are ordinals.
+        (re.compile(r"(?:\d+|[一二三四五六七八九十百]+)周年"), "ordinal"),
+        (re.compile(r"(?<=工程|项目)[一二三四五六七八九十]+期"), "ordinal"),
     ]
 
 
