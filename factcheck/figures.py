@@ -22,7 +22,9 @@ from .figure import CHECKWORTHY_KINDS, NON_CLAIM_KINDS, Figure
 __all__ = ["CHECKWORTHY_KINDS", "NON_CLAIM_KINDS", "Figure", "find_figures"]
 from .lexicons import alternation, pairs, words
 from .numerals import (
+    CN_DIGITS,
     CN_UNITS,
+    NUMERAL_BOUNDARY,
     NUMERAL_PATTERN,
     NumeralError,
     decimal_places,
@@ -34,7 +36,9 @@ NUM = NUMERAL_PATTERN
 _PRE = r"(?P<pre>不少于|不低于|不超过|不高于|不到|不足|将近|接近|大约|约合|约为|约|近|逾|超过|超|至少|最多)?"
 _SIGN = r"(?P<sign>(?<![\dA-Za-z.])[-−+]|负(?=[\d一二三四五六七八九十零〇两]))?"
 # 几十家, 数百万, 上千人: 几 / 数 / 上 only before a bare unit or scale (十, 百万).
-_FEW = r"(?P<few>(?<![网线马路早晚身以之向几数])(?:几|数|上)(?=[十百千万亿]))?"
+_FEW = (
+    rf"(?P<few>(?<![网线马路早晚身以之向几数{CN_DIGITS}{CN_UNITS}\d])(?:几|数|上)(?=[十百千万亿]))?"
+)
 _MID = r"(?P<mid>多|余|几)?(?P<sc>万亿|亿|万)?(?P<mid2>多|余)?"
 _SEP = r"(?P<sep>至|到|——|—|–|-|~)"
 _POST = r"(?P<post>左右|以上|以下|上下|之多)?"
@@ -65,11 +69,12 @@ def find_figures(
 
 
 def _keep_fullwidth_commas(norm: str, original: str | None) -> str:
-    # NFKC turns the list comma "，" into ",", which would join 13，310 into 13310.
+    # NFKC turns the list comma "，" into ",", which would join 13，310 into 13310; between
+    # full-width digits (４，５６５) it is a thousands separator typed in full width.
     if original is None or "，" not in original:
         return norm
     chars = list(norm)
-    for m in re.finditer("，", original):
+    for m in re.finditer(r"(?<![０-９])，", original):
         chars[m.start()] = "，"
     return "".join(chars)
 
@@ -185,6 +190,8 @@ def _figure(
     reading = _reading(m, rounded=rounded)
     if reading is None or (_is_range(m) and _from_to(m, text)):
         return None
+    if text[m.start() - 1 : m.start()] in ("几", "多", "余") and m.start() > 0:
+        return None  # 十几万多亿: the tail of an approximate numeral this grammar cannot read
     low = reading.low * factor if reading.low is not None else None
     high = reading.high * factor if reading.high is not None else None
     value_max = None
@@ -284,7 +291,12 @@ def _fraction(m: re.Match[str], text: str) -> Figure | None:
     denominator, numerator = number(m.group("den")), number(m.group("num"))
     if not denominator or numerator is None:
         return None
-    value = (numerator * 100 / denominator).quantize(Decimal("0.0001")).normalize()
+    # Four decimals, or four significant digits when smaller: 一千万分之六 is 0.00006%.
+    exact = numerator * 100 / denominator
+    rounded = (
+        exact.quantize(Decimal("0.0001")) if abs(exact) >= 1 else Decimal(format(exact, ".4g"))
+    )
+    value = rounded.normalize()
     approx = _approx(m.group("pre"), None, m.group("post"), None)
     low = value if approx != "at_most" else None
     high = value if approx != "at_least" else None
@@ -398,7 +410,14 @@ def _duration(m: re.Match[str], text: str) -> Figure | None:
         return None  # 2019年 is a year, read by the date rules
     if unit == "年" and text[m.end() : m.end() + 1] in ("度", "代"):
         return None  # 2019年度, 九十年代
-    unit = unit.replace("个多", "").replace("个", "").replace("星期", "周").replace("钟头", "小时")
+    half = "个半" in unit
+    unit = (
+        unit.replace("个多", "")
+        .replace("个半", "")
+        .replace("个", "")
+        .replace("星期", "周")
+        .replace("钟头", "小时")
+    )
     unit = {"秒钟": "秒", "年头": "年", "日": "天"}.get(unit, unit)
     if m.group("num") in ("百", "千", "万") and unit == "年":
         return None  # 千年简牍, 百年大计: a figure of speech, not a duration
@@ -406,6 +425,8 @@ def _duration(m: re.Match[str], text: str) -> Figure | None:
     if figure is not None and (m.group("pre") or "") == "近":
         # 近五年 is the last five years, not nearly five: the span starts at the number.
         figure.start, figure.approx, figure.low = m.start("num"), None, figure.value  # type: ignore[assignment]
+    if figure is not None and (half or m.groupdict().get("half")):  # 三年半, 一个半月
+        figure.value = figure.low = figure.high = figure.value + Decimal("0.5")  # type: ignore[operator]
     if figure is None or "多" not in m.group("unit"):
         return figure
     value = figure.low if figure.low is not None else Decimal(0)  # 一年多, 3个多月: 1 to 2 years
@@ -452,7 +473,8 @@ def _list_number(m: re.Match[str], text: str) -> Figure | None:
 def _quantity(unit: str, *, ranges: bool = True, more: bool = False) -> str:
     """The pattern of a quantity with `unit`: [pre][sign][few]NUM[多/余][scale][unit? SEP NUM scale] unit [post]."""
     head = rf"{_PRE}{_SIGN}{_FEW}(?P<num>{NUM}){_MID}"
-    tail = rf"(?P<unit>{unit}){'(?P<more>多|余)?' if more else ''}{_POST}"
+    half = "(?P<half>(?<=[年天周])半)?" if more else ""  # 三年半 (durations and multiples)
+    tail = rf"(?P<unit>{unit}){half}{'(?P<more>多|余)?' if more else ''}{_POST}"
     if not ranges:
         return head + tail
     second = rf"(?:{unit})?{_SEP}(?P<num2>{NUM})(?P<sc2>万亿|亿|万)?"
@@ -465,8 +487,11 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
     durations = alternation("duration_units") + "|日(?=内|以内|之内)"
     rules: list[tuple[str, Rule]] = [
         *dates.rules(),
-        (rf"{_PRE}百分之(?P<num>{NUM}){_POST}", _percent),
-        (rf"{_PRE}(?P<den>{NUM})分之(?P<num>{NUM}){_POST}", _fraction),
+        (rf"{_PRE}{NUMERAL_BOUNDARY}百分之(?P<num>{NUM}){_POST}", _percent),
+        (
+            rf"{_PRE}(?P<den>{NUMERAL_BOUNDARY}[\d{CN_DIGITS}{CN_UNITS}万亿]++)分之(?P<num>{NUM}){_POST}",
+            _fraction,
+        ),
         (rf"{_PRE}(?P<num>{NUM}){_MID}(?:个)?百分点{_POST}", _points),
         (_quantity("%", ranges=False), _percent),
         (_quantity("%"), _percent),

@@ -43,8 +43,10 @@ _NEXT = (
     rf"(?:\d|[{CN_DIGITS}十拾佰仟万亿]|百(?!分之|分点)|千(?![米克瓦伏帕卡])|兆(?![瓦帕赫焦])"
     rf"|点(?=[{CN_DIGITS}\d])|\.(?=\d)|,(?=\d{{3}}(?!\d))|(?<=\d) (?=\d{{3}}(?!\d)))"
 )
-_BOUNDARY = rf"(?<![\d{CN_DIGITS}{CN_UNITS}万亿.])(?<!\d,)(?<![\d{CN_DIGITS}{CN_UNITS}万亿]点)"
-NUMERAL_PATTERN = rf"{_BOUNDARY}(?:{_LEAD}{_NEXT}*+)"
+NUMERAL_BOUNDARY = (
+    rf"(?<![\d{CN_DIGITS}{CN_UNITS}万亿.])(?<!\d,)(?<![\d{CN_DIGITS}{CN_UNITS}万亿]点)"
+)
+NUMERAL_PATTERN = rf"{NUMERAL_BOUNDARY}(?:{_LEAD}{_NEXT}*+)"
 
 # Thousands separators seen in bulletins: 7,264,100 and 59 225 (a space, sometimes thin or NBSP).
 _SEPARATORS = re.compile(r"(?<=\d)[,\s\u2009\u00a0](?=\d{3}(?!\d))")
