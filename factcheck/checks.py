@@ -1,8 +1,10 @@
 """Consistency checks inside one article: each check is registered by name and yields findings.
 
-A false alarm costs a reviewer's trust, so a check fails only when the text itself says the figures
-must agree (其中 lists that exceed their total, a headline that restates the body, a decrease over
-100%, 2月31日). Partial lists, nested hierarchies and rounded totals pass.
+The checks test the arithmetic of the relation frames the text states (relations.py): a total and
+its parts, a change and its rate, two rates and the points between them, shares of one whole, a
+figure stated twice. Every test is rounding-aware (a figure is the interval its printed precision
+allows). `fail`: the text's own figures cannot all be true. `warn`: they are consistent only if an
+unmarked list is partial (a person should look). `pass` otherwise.
 """
 
 from __future__ import annotations
@@ -16,17 +18,24 @@ from itertools import pairwise
 
 from .claims import Claim, Sentence
 from .measures import clean, measures_compatible
+from .relations import Frames, TotalParts, by_sentence, find_frames, units_match
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 _PERSON_UNITS = {"人", "名", "位"}
-_NESTING = re.compile(r"包括|其中|含")
-_EXHAUSTIVE = re.compile(r"分为|分成|组成|全部|均为|一共")
 # 56个，已开工建设41个 / 315处，整改到位298处: the second count is of the first one's items.
 _COMPLETED = re.compile(
     r"^[,，]\s*(?:其中)?[\u4e00-\u9fff]{0,4}(?:已|到位|办结|结案|化解|竣工|投产|开工|完成)"
 )
-_SEQUENCE = re.compile(r"后|随后|此后|之后|才|直到|经|最终|于")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+# 经…于 / 后 / 随后 between two dates of one sentence: the second happened later. 已经, 经济,
+# 位于, 由于 are other words; 曾于, 将于 give background or future dates.
+_SEQUENCE = re.compile(
+    r"随后|此后|之后|其后|直到|最终|(?<![已曾神财])经(?![济费营验常历典过理])|"
+    r"(?<![位由对关等属终处用致基鉴至曾将])于(?!是)"
+)
+_NOT_NARRATIVE = re.compile(r"曾|将|预计|计划|拟|以来|同比|较|比")
+_DATE = re.compile(r"^(\d{4}|-)(?:-(\d{2}))?(?:-(\d{2}))?$")
+_SHARE_CONTEXT = re.compile(r"占|比重|比例|份额|占比|覆盖率|普及率|达标率|合格率")
+_WARN_SHORTFALL = Decimal("0.05")  # an unmarked list this close to its total looks like a slip
 # Person measures and the groups inside them: 4名省管干部 are among 90多名公职人员.
 SUBGROUPS = {
     "公职人员": ("干部", "公务员", "民警", "党员干部", "领导干部"),
@@ -34,6 +43,8 @@ SUBGROUPS = {
     "干部": ("省管干部", "村干部", "党员干部", "领导干部", "市管干部", "县管干部"),
     "党员": ("党员干部",),
 }
+# Measures too generic to say that two figures state one quantity (死亡5人 and 死亡1人).
+_GENERIC_MEASURE_LENGTH = 4
 
 
 @dataclass
@@ -49,16 +60,30 @@ class Finding:
 
 @dataclass
 class CheckContext:
-    """What a check sees: the normalised text, its sentences and claims, the publication date."""
+    """What a check sees: the normalised text, its sentences, claims and relation frames."""
 
     norm: str
     claims: list[Claim]
     sentences: list[Sentence]
     published: str | None = None
     numeric: list[Claim] = field(init=False)
+    _frames: Frames | None = field(init=False, default=None)
+    _by_sentence: dict[int, list[Claim]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.numeric = [c for c in self.claims if c.checkworthy and isinstance(c.value, Decimal)]
+        self._by_sentence = by_sentence(self.numeric)
+
+    @property
+    def frames(self) -> Frames:
+        """The relation frames of the text, found once."""
+        if self._frames is None:
+            self._frames = find_frames(self.norm, self.claims, self.sentences)
+        return self._frames
+
+    def in_sentence(self, sentence: Sentence) -> list[Claim]:
+        """The numeric check-worthy claims of one sentence."""
+        return self._by_sentence.get(sentence.start, [])
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]
@@ -101,14 +126,27 @@ def fmt(value: Decimal | None) -> str:
     """A decimal as people write it: 12900, 19.3, 33.3333."""
     if value is None:
         return "∞"
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
-def _units_match(a: Claim, b: Claim) -> bool:
-    if a.kind != b.kind:
-        return False
-    return a.unit == b.unit or {a.unit, b.unit} <= _PERSON_UNITS
+_SCALES = (("万亿", Decimal(10) ** 12), ("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4))
+
+
+def written_like(value: Decimal, like: Claim) -> str:
+    """A computed value in the way `like` is written: 1.21万亿元, 129个, 19.3%."""
+    text = like.text
+    for word, factor in _SCALES:
+        if word in text:
+            scaled = (value / factor).quantize(Decimal("0.01")).normalize()
+            return f"{format(scaled, 'f')}{word}{_unit_tail(like)}"
+    places = max((len(t.split(".")[1]) for t in re.findall(r"\d+\.\d+", text)), default=0)
+    shown = value.quantize(Decimal(1).scaleb(-places)) if places else value.normalize()
+    return f"{format(shown, 'f')}{_unit_tail(like)}"
+
+
+def _unit_tail(claim: Claim) -> str:
+    unit = claim.unit or ""
+    return {"pp": "个百分点", "date": ""}.get(unit, unit)
 
 
 def _lo(claim: Claim) -> Decimal:
@@ -128,128 +166,230 @@ def overlaps(a: Claim, b: Claim) -> bool:
     return (b_hi is None or _lo(a) <= b_hi) and (a_hi is None or _lo(b) <= a_hi)
 
 
-def _in_sentence(ctx: CheckContext, sentence: Sentence) -> list[Claim]:
-    return [c for c in ctx.numeric if c.sentence == sentence]
+def _between(low: Decimal, high: Decimal | None, claim: Claim) -> bool:
+    """The interval [low, high] meets the claim's interval."""
+    top = _hi(claim)
+    return (top is None or low <= top) and (high is None or _lo(claim) <= high)
 
 
-# --- sum of parts ----------------------------------------------------------------------------
+# --- total and parts -------------------------------------------------------------------------
 
 
-@dataclass
-class Whole:
-    """A total and the parts a 其中 / 包括 list gives for it."""
-
-    total: Claim
-    parts: list[Claim]
-    exhaustive: bool
-
-
-def wholes(ctx: CheckContext) -> Iterator[Whole]:
-    """Totals with their listed parts: 共…N个,其中A a个,B b个 (nested 包括 lists become wholes too)."""
-    for index, sentence in enumerate(ctx.sentences):
-        text = ctx.norm[sentence.start : sentence.end]
-        at = text.find("其中")
-        if at < 0:
-            continue
-        split = sentence.start + at
-        before = [c for c in _in_sentence(ctx, sentence) if c.end <= split]
-        if not before and at <= 1 and index > 0:
-            before = _in_sentence(ctx, ctx.sentences[index - 1])
-        after = [c for c in _in_sentence(ctx, sentence) if c.start >= split]
-        if not after:
-            continue
-        candidates = [c for c in before if _units_match(c, after[0])]
-        if not candidates:
-            continue
-        total = candidates[-1]
-        parts = [c for c in after if _units_match(c, total)]
-        exhaustive = bool(_EXHAUSTIVE.search(ctx.norm[total.start : parts[0].start]))
-        yield from _nest(ctx, Whole(total, [], exhaustive), parts, split)
-
-
-def _nest(ctx: CheckContext, whole: Whole, parts: list[Claim], split: int) -> Iterator[Whole]:
-    previous_end = split
-    sub: Whole | None = None
-    subs: list[Whole] = []
-    for part in parts:
-        gap = ctx.norm[previous_end : part.start]
-        if whole.parts and _NESTING.search(gap):
-            sub = Whole(whole.parts[-1], [part], False)
-            subs.append(sub)
-        elif sub is not None and not re.search(r"[,，;；。]", gap):
-            sub.parts.append(part)
-        else:
-            sub = None
-            whole.parts.append(part)
-        previous_end = part.end
-    yield whole
-    yield from subs
+def _sum(parts: list[Claim]) -> tuple[Decimal, Decimal | None]:
+    low = sum((_lo(p) for p in parts), Decimal(0))
+    highs = [_hi(p) for p in parts]
+    high = None if any(h is None for h in highs) else sum((h for h in highs if h), Decimal(0))
+    return low, high
 
 
 @register_check("sum_of_parts")
 def check_sum_of_parts(ctx: CheckContext) -> Iterator[Finding]:
-    """Parts listed after 其中 never add up to more than their total."""
-    for whole in wholes(ctx):
-        if len(whole.parts) < 2:
-            continue
-        total, parts = whole.total, whole.parts
-        low = sum((_lo(p) for p in parts), Decimal(0))
-        highs = [_hi(p) for p in parts]
-        high = None if any(h is None for h in highs) else sum((h for h in highs if h), Decimal(0))
-        ids = [total.id] + [p.id for p in parts]
-        written = " + ".join(p.text for p in parts)
-        total_hi = _hi(total)
-        if total_hi is not None and low > total_hi:
-            yield Finding(
-                "sum_of_parts",
-                FAIL,
-                ids,
-                f"the parts {written} add up to {fmt(low)}, more than the total {total.text}",
+    """Parts add up to their total: never above it, and to it when the list is the whole."""
+    for frame in ctx.frames.totals:
+        if len(frame.parts) >= 2:
+            yield _sum_finding(frame)
+
+
+def _sum_finding(frame: TotalParts) -> Finding:
+    total, parts = frame.total, frame.parts
+    low, high = _sum(parts)
+    ids = [total.id] + [p.id for p in parts]
+    written = " + ".join(p.text for p in parts)
+    total_hi = _hi(total)
+    if total_hi is not None and low > total_hi:
+        shown = written_like(low, total)
+        return Finding(
+            FAIL_CHECK, FAIL, ids, f"{written} = {shown}, more than the total {total.text}"
+        )
+    if high is not None and high < _lo(total):
+        shown = written_like(high, total)
+        arithmetic = f"{written} = {shown} ≠ {total.text}"
+        if frame.exhaustive:
+            return Finding(
+                FAIL_CHECK, FAIL, ids, f"{arithmetic}, and the text gives them as the whole"
             )
-        elif high is not None and high < _lo(total):
-            status = FAIL if whole.exhaustive else PASS
-            why = (
-                "yet the text presents them as the whole"
-                if whole.exhaustive
-                else "a list after 其中 may be partial"
-            )
-            yield Finding(
-                "sum_of_parts",
-                status,
-                ids,
-                f"the parts {written} cover {fmt(high)} of the total {total.text}; {why}",
-            )
-        else:
-            yield Finding(
-                "sum_of_parts", PASS, ids, f"{written} = {fmt(low)}, agreeing with {total.text}"
-            )
+        short = _lo(total) - high
+        if frame.exhaustive is None and short <= _lo(total) * _WARN_SHORTFALL:
+            why = f"{arithmetic}: consistent only if the list is partial"
+            return Finding(FAIL_CHECK, WARN, ids, why)
+        return Finding(
+            FAIL_CHECK, PASS, ids, f"{written} cover part of {total.text}: a partial list"
+        )
+    return Finding(
+        FAIL_CHECK, PASS, ids, f"{written} = {written_like(low, total)}, agreeing with {total.text}"
+    )
+
+
+FAIL_CHECK = "sum_of_parts"
 
 
 @register_check("part_not_above_total")
 def check_part_not_above_total(ctx: CheckContext) -> Iterator[Finding]:
     """No single part listed after 其中 / 包括 is larger than its total."""
-    for whole in wholes(ctx):
-        total_hi = _hi(whole.total)
-        for part in whole.parts:
+    for frame in ctx.frames.totals:
+        total_hi = _hi(frame.total)
+        for part in frame.parts:
             yield judged(
                 "part_not_above_total",
                 total_hi is not None and _lo(part) > total_hi,
-                [whole.total.id, part.id],
-                f"the part {part.text} is larger than its total {whole.total.text}",
-                f"the part {part.text} is within its total {whole.total.text}",
+                [frame.total.id, part.id],
+                f"the part {part.text} is larger than its total {frame.total.text}",
+                f"the part {part.text} is within its total {frame.total.text}",
             )
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def _signed_rate(claim: Claim) -> tuple[Decimal, Decimal | None]:
+    """A rate claim's interval with the sign its direction gives (下降19.3% is −19.3)."""
+    low, high = _lo(claim), _hi(claim)
+    if claim.figure.direction == "down":
+        return (-(high) if high is not None else Decimal("-1e30")), -low
+    return low, high
+
+
+def _ratio(new: Claim, base: Claim) -> tuple[Decimal, Decimal] | None:
+    """The interval of new / base, or None when the base may be zero or is open."""
+    base_hi, new_hi = _hi(base), _hi(new)
+    if base_hi is None or new_hi is None or _lo(base) <= 0:
+        return None
+    return _lo(new) / base_hi, new_hi / _lo(base)
+
+
+def _meets(low: Decimal, high: Decimal, target: tuple[Decimal, Decimal | None]) -> bool:
+    t_low, t_high = target
+    return (t_high is None or low <= t_high) and t_low <= high
+
+
+@register_check("change")
+def check_change(ctx: CheckContext) -> Iterator[Finding]:
+    """由A到B with a rate, an amount or a multiple: B/A − 1 = p, B − A = D, B/A = n (or 1 + n)."""
+    for change in ctx.frames.changes:
+        a, b = change.start, change.end
+        ratio = _ratio(b, a)
+        if change.rate is not None and ratio is not None:
+            low, high = (ratio[0] - 1) * 100, (ratio[1] - 1) * 100
+            implied = written_like(
+                (Decimal(str(b.value)) / Decimal(str(a.value)) - 1) * 100, change.rate
+            )
+            yield judged(
+                "change",
+                not _meets(low, high, _signed_rate(change.rate)),
+                [a.id, b.id, change.rate.id],
+                f"from {a.text} to {b.text} is {implied}, not {change.rate.text}",
+                f"from {a.text} to {b.text} is a change of {change.rate.text}",
+            )
+        if change.amount is not None:
+            b_hi, a_hi = _hi(b), _hi(a)
+            if b_hi is not None and a_hi is not None:
+                low, high = abs(_lo(b) - a_hi), abs(b_hi - _lo(a))
+                low, high = min(low, high), max(low, high)
+                if (_lo(b) - a_hi) * (b_hi - _lo(a)) <= 0:
+                    low = Decimal(0)
+                shown = written_like(
+                    abs(Decimal(str(b.value)) - Decimal(str(a.value))), change.amount
+                )
+                yield judged(
+                    "change",
+                    not _between(low, high, change.amount),
+                    [a.id, b.id, change.amount.id],
+                    f"from {a.text} to {b.text} is {shown}, not {change.amount.text}",
+                    f"from {a.text} to {b.text} is {change.amount.text}",
+                )
+        if change.multiple is not None and ratio is not None:
+            yield _multiple_finding(a, b, change.multiple, ratio)
+
+
+def _multiple_finding(
+    a: Claim, b: Claim, multiple: Claim, ratio: tuple[Decimal, Decimal]
+) -> Finding:
+    # 增长1.5倍 is ×2.5 in statistical usage, ×1.5 in popular usage: either reading passes.
+    n_low, n_high = _lo(multiple), _hi(multiple)
+    if multiple.unit == "番":
+        readings: list[tuple[Decimal, Decimal | None]] = [
+            (Decimal(2) ** int(n_low), Decimal(2) ** int(n_low))
+        ]
+    else:
+        readings = [(n_low, n_high), (n_low + 1, (n_high + 1) if n_high is not None else None)]
+    fits = any(_meets(ratio[0], ratio[1], r) for r in readings)
+    ids = [a.id, b.id, multiple.id]
+    times = format(((ratio[0] + ratio[1]) / 2).quantize(Decimal("0.01")).normalize(), "f")
+    return judged(
+        "change",
+        not fits,
+        ids,
+        f"from {a.text} to {b.text} is {times} times, not {multiple.text}",
+        f"from {a.text} to {b.text} fits {multiple.text}",
+    )
+
+
+@register_check("rate_change")
+def check_rate_change(ctx: CheckContext) -> Iterator[Finding]:
+    """由5.1%提高到6.3%，提高1.2个百分点: the points are the difference of the two rates."""
+    for frame in ctx.frames.rate_changes:
+        a, b, points = frame.start, frame.end, frame.points
+        a_hi, b_hi = _hi(a), _hi(b)
+        if a_hi is None or b_hi is None:
+            continue
+        low, high = _lo(b) - a_hi, b_hi - _lo(a)
+        target = _signed_rate(points)
+        diff = written_like(Decimal(str(b.value)) - Decimal(str(a.value)), points)
+        yield judged(
+            "rate_change",
+            not _meets(low, high, target),
+            [a.id, b.id, points.id],
+            f"{a.text} to {b.text} is {diff}, not {points.text}",
+            f"{a.text} to {b.text} is {points.text}",
+        )
+
+
+@register_check("implied_base")
+def check_implied_base(ctx: CheckContext) -> Iterator[Finding]:
+    """达B，增加D，增长p%: the base B − D makes D / (B − D) the rate p."""
+    for frame in ctx.frames.implied:
+        new, amount, rate = frame.new, frame.amount, frame.rate
+        new_hi, amount_hi = _hi(new), _hi(amount)
+        if new_hi is None or amount_hi is None:
+            continue
+        sign = -1 if amount.figure.direction == "down" else 1
+        base_low = _lo(new) - sign * (amount_hi if sign > 0 else _lo(amount))
+        base_high = new_hi - sign * (_lo(amount) if sign > 0 else amount_hi)
+        if base_low <= 0:
+            continue
+        low, high = _lo(amount) / base_high * 100, amount_hi / base_low * 100
+        rate_low, rate_high = _lo(rate), _hi(rate)
+        implied = written_like(
+            Decimal(str(amount.value)) * 100 / ((base_low + base_high) / 2), rate
+        )
+        yield judged(
+            "implied_base",
+            not _meets(low, high, (rate_low, rate_high)),
+            [new.id, amount.id, rate.id],
+            f"{amount.text} on a base of {new.text} less the change is {implied}, not {rate.text}",
+            f"{amount.text} and {rate.text} agree with {new.text}",
+        )
+
+
+# --- shares ----------------------------------------------------------------------------------
 
 
 @register_check("shares")
 def check_shares(ctx: CheckContext) -> Iterator[Finding]:
-    """Shares listed in one sentence (其中A占33.4%、B占33.3%…) cannot add up to over 100%."""
+    """Shares of one whole listed together (其中A占33.4%、B占33.3%…) add up to at most 100%."""
     for sentence in ctx.sentences:
         text = ctx.norm[sentence.start : sentence.end]
-        if "其中" not in text or "占" not in text:
+        if "占" not in text or not re.search(r"其中|分别", text):
             continue
-        shares = [c for c in _in_sentence(ctx, sentence) if c.kind == "percent"]
-        if len(shares) < 2:
-            continue
+        objects = {c.id: _share_of(ctx.norm, c) for c in ctx.in_sentence(sentence)}
+        shares = [
+            c
+            for c in ctx.in_sentence(sentence)
+            if c.kind == "percent" and objects[c.id] is not None
+        ]
+        wholes = {objects[c.id] for c in shares}
+        if len(shares) < 2 or len(wholes) > 1:
+            continue  # shares of different wholes (占全国的39%, 占全球的64.1%) do not add up
         low = sum((_lo(c) for c in shares), Decimal(0))
         ids = [c.id for c in shares]
         written = " + ".join(c.text for c in shares)
@@ -257,7 +397,7 @@ def check_shares(ctx: CheckContext) -> Iterator[Finding]:
             "shares",
             low > 100,
             ids,
-            f"the shares {written} add up to {fmt(low)}%, over 100%",
+            f"{written} = {fmt(low)}%, over 100%",
             f"the shares {written} fit within 100%",
         )
 
@@ -272,14 +412,14 @@ def _head_group(measure: str) -> str | None:
 def _subset_pairs(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
     """(whole, part) pairs: a person group inside a larger one, or 315处…整改到位298处."""
     for sentence in ctx.sentences:
-        counts = [c for c in _in_sentence(ctx, sentence) if c.kind == "count"]
+        counts = [c for c in ctx.in_sentence(sentence) if c.kind == "count"]
         for whole, part in pairwise(counts):
             gap = ctx.norm[whole.end : part.start]
-            if _units_match(whole, part) and _COMPLETED.match(gap):
+            if units_match(whole, part) and _COMPLETED.match(gap):
                 yield whole, part
         people = [
             c
-            for c in _in_sentence(ctx, sentence)
+            for c in ctx.in_sentence(sentence)
             if c.kind == "count" and c.unit in _PERSON_UNITS and c.measure
         ]
         for i, whole in enumerate(people):
@@ -309,56 +449,91 @@ def check_subset(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def _share_of(norm: str, claim: Claim) -> str | None:
+    """What a share is of (占全国的 → 全国的), or None when the figure is not written as a share."""
+    found = _SHARE_OF.search(norm[max(0, claim.start - 10) : claim.start])
+    return found.group(1) if found else None
+
+
+_SHARE_OF = re.compile(r"占([^,，。;；、]{0,8})$")
+
+
 # --- restatement -----------------------------------------------------------------------------
 
 
 def _same_context(a: Claim, b: Claim) -> bool:
-    return (a.period_value or a.period) == (b.period_value or b.period) and (
-        a.comparison == b.comparison
+    return (
+        (a.period_value or a.period) == (b.period_value or b.period)
+        and a.comparison == b.comparison
+        and (a.place == b.place or not a.place or not b.place)
     )
 
 
 @register_check("restatement")
 def check_restatement(ctx: CheckContext) -> Iterator[Finding]:
-    """A figure stated twice (headline and body, or the same measure again) states one value."""
+    """A figure stated twice (headline and body, or one measure again in one frame) has one value."""
     body = [c for c in ctx.numeric if not c.headline and c.measure]
+    members = ctx.frames.members()
+    yield from _headline_restatements(ctx, body)
+    for first, second in _body_repeats(body, members):
+        yield judged(
+            "restatement",
+            not overlaps(first, second),
+            [first.id, second.id],
+            f"{first.measure} is stated as {first.text} and later as {second.text}",
+            f"{first.measure} is stated twice, as {first.text} and {second.text}",
+        )
+
+
+def _headline_restatements(ctx: CheckContext, body: list[Claim]) -> Iterator[Finding]:
+    """A headline figure restates the body: it fails only when no body figure of its unit has its value."""
     for headline in (c for c in ctx.numeric if c.headline and c.measure):
         peers = [
             c
             for c in body
-            if _units_match(headline, c) and measures_compatible(headline.measure, c.measure)
+            if units_match(headline, c) and measures_compatible(headline.measure, c.measure)
         ]
         if not peers:
             continue
-        agreeing = [c for c in peers if overlaps(headline, c)]
+        agreeing = [c for c in body if units_match(headline, c) and overlaps(headline, c)]
         if agreeing:
-            other = agreeing[0]
+            other = next((c for c in agreeing if c in peers), agreeing[0])
             message = (
                 f"the headline's {headline.text}{headline.measure} restates the body's {other.text}"
             )
             yield Finding("restatement", PASS, [headline.id, other.id], message)
-        else:
-            other = peers[0]
-            message = (
-                f"the headline says {headline.text}{headline.measure}, "
-                f"the body says {other.text}{other.measure}"
-            )
-            yield Finding("restatement", FAIL, [headline.id, other.id], message)
-    for i, first in enumerate(body):
-        for second in body[i + 1 :]:
-            if first.sentence == second.sentence or not _units_match(first, second):
+            continue
+        other = peers[0]
+        message = f"the headline says {headline.text}{headline.measure}, the body says {other.text}{other.measure}"
+        yield Finding("restatement", FAIL, [headline.id, other.id], message)
+
+
+def _body_repeats(
+    body: list[Claim], members: set[tuple[str, str]]
+) -> Iterator[tuple[Claim, Claim]]:
+    """Pairs of body figures with one specific measure, unit, period, place and comparison,
+    never a total and its own part: keyed, so the work is linear in the figures."""
+    groups: dict[tuple[object, ...], list[Claim]] = {}
+    for claim in body:
+        measure = clean(claim.measure or "")
+        if len(measure) < _GENERIC_MEASURE_LENGTH or claim.figure.direction:
+            continue
+        key = (
+            measure,
+            claim.kind,
+            claim.unit,
+            claim.period_value or claim.period,
+            claim.comparison,
+        )
+        groups.setdefault(key, []).append(claim)
+    for claims in groups.values():
+        first = claims[0]
+        for second in claims[1:]:
+            if second.sentence == first.sentence or (first.id, second.id) in members:
                 continue
-            if clean(first.measure or "") != clean(second.measure or ""):
-                continue
-            if not _same_context(first, second):
-                continue
-            yield judged(
-                "restatement",
-                not overlaps(first, second),
-                [first.id, second.id],
-                f"{first.measure} is stated as {first.text} and later as {second.text}",
-                f"{first.measure} is stated twice, as {first.text} and {second.text}",
-            )
+            if _same_context(first, second):
+                yield first, second
+                break
 
 
 # --- percent range ---------------------------------------------------------------------------
@@ -366,12 +541,14 @@ def check_restatement(ctx: CheckContext) -> Iterator[Finding]:
 
 @register_check("percent_range")
 def check_percent_range(ctx: CheckContext) -> Iterator[Finding]:
-    """A share lies in 0–100%; a decrease cannot exceed 100%."""
+    """A share (占, 比重) lies in 0–100%; a decrease cannot exceed 100%."""
     for claim in ctx.numeric:
         if claim.unit != "%" or claim.kind not in ("percent", "percent_change"):
             continue
         low = _lo(claim)
-        if claim.kind == "percent" and low > 100:
+        before = ctx.norm[max(claim.sentence.start, claim.start - 10) : claim.start]
+        is_share = bool(_SHARE_CONTEXT.search(before))
+        if claim.kind == "percent" and is_share and low > 100:
             yield Finding(
                 "percent_range", FAIL, [claim.id], f"a share of {claim.text} is over 100%"
             )
@@ -390,7 +567,12 @@ def _date_parts(value: object) -> tuple[int, int | None, int | None] | None:
     if match is None:
         return None
     year, month, day = match.groups()
-    return int(year), int(month) if month else None, int(day) if day else None
+    # A month-day without its year (--02-29) is checked against a leap year.
+    return (
+        int(year) if year != "-" else 2000,
+        int(month) if month else None,
+        int(day) if day else None,
+    )
 
 
 def _date_problem(year: int, month: int | None, day: int | None) -> str | None:
@@ -399,7 +581,7 @@ def _date_problem(year: int, month: int | None, day: int | None) -> str | None:
     if month is not None and day is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            return f"month {month} of {year} has {last} days"
+            return f"month {month} has {last} days"
     return None
 
 
@@ -409,17 +591,18 @@ def check_date_validity(ctx: CheckContext) -> Iterator[Finding]:
     for claim in ctx.claims:
         if claim.kind != "date":
             continue
-        parts = _date_parts(claim.value)
-        if parts is None:
-            continue
-        problem = _date_problem(*parts)
-        yield judged(
-            "date_validity",
-            problem is not None,
-            [claim.id],
-            f"{claim.text}: {problem}",
-            f"{claim.text} is a real date",
-        )
+        for value in str(claim.value).split("/"):
+            parts = _date_parts(value)
+            if parts is None:
+                continue
+            problem = _date_problem(*parts)
+            yield judged(
+                "date_validity",
+                problem is not None,
+                [claim.id],
+                f"{claim.text}: {problem}",
+                f"{claim.text} is a real date",
+            )
 
 
 def _precedes(
@@ -432,19 +615,25 @@ def _precedes(
 
 @register_check("date_order")
 def check_date_order(ctx: CheckContext) -> Iterator[Finding]:
-    """Dates linked by 后 / 随后 / 经…于 in one paragraph run forward in time."""
+    """Two dates of one sentence linked by 经…于 / 随后 / 之后 run forward in time."""
     dated = [
         (c, p)
         for c in ctx.claims
         if c.kind == "date"
         and not c.extra.get("baseline")
+        and "/" not in str(c.value)
+        and not str(c.value).startswith("-")
         and (p := _date_parts(c.value)) is not None
         and _date_problem(*p) is None
     ]
     for (first, a), (second, b) in pairwise(dated):
         gap = ctx.norm[first.end : second.start]
-        if second.sentence.paragraph != first.sentence.paragraph or not _SEQUENCE.search(gap):
+        if second.sentence != first.sentence or not _SEQUENCE.search(gap):
             continue
+        if _NOT_NARRATIVE.search(gap) or _NOT_NARRATIVE.search(
+            ctx.norm[max(second.sentence.start, first.start - 3) : first.start]
+        ):
+            continue  # 曾于, 将于, 以来, 同比: background, plans and comparisons are not a sequence
         yield judged(
             "date_order",
             _precedes(b, a),

@@ -1,0 +1,343 @@
+"""Relation frames between the figures of one text: totals and their parts, changes, shares.
+
+A frame is what the text itself says about how figures relate (其中, 合计, 由A增至B, 增长p%, 占);
+the checks in checks.py test its arithmetic. Frames are found per sentence, in one pass over the
+claims, so the work is linear in the text.
+
+- Total and parts: only additive figures (counts, money) of one unit; a subgroup's growth rate
+  after 其中 is never a part of the total's rate. Each frame is exhaustive (合计, 其余, 分为,
+  complementary categories such as 男/女 or 出口/进口, a known taxonomy), partial (等, 主要) or
+  unknown.
+- Change: 由/从 A 到/至 B, with a rate (增长p%), an amount (增加D) or a multiple (增长n倍, 是…的n倍)
+  stated beside them; 增加D … 增长p% with the new value; two rates and the 个百分点 between them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
+
+from .claims import Claim, Sentence
+from .lexicons import words
+
+ADDITIVE_KINDS = ("count", "money")
+PERSON_UNITS = {"人", "名", "位"}
+
+_PARTS_CUE = re.compile(r"其中|包括|包含|含|涵盖|分别是|分为|分成|有")
+_SUM_CUE = re.compile(r"(?:共计|合计|总计|一共|总共|累计|共|总数|总量)[^,，。;；]{0,6}$")
+_EXHAUSTIVE = re.compile(r"分为|分成|组成|全部|均为|其余|其他|另有|另外|剩余|余下")
+_PARTIAL = re.compile(r"等|主要|为主|部分|一些|多个|若干|以上")
+_NESTING = re.compile(r"包括|其中|含")
+_CLAUSE = re.compile(r"[,，;；:：]")
+_CHANGE_VERB = r"(?:增加|增长|上升|提高|提升|扩大|减少|下降|降低|回落|缩小|下滑|增|降|减|升|涨|跌|达|突破|攀升|跃升)"
+_FROM_TO = re.compile(
+    rf"^(?:[^,，。;；]{{0,12}}?)(?:{_CHANGE_VERB})?了?(?:到|至|为|成)$|^[^,，。;；]{{0,3}}(?:到|至)$"
+)
+
+
+@dataclass
+class TotalParts:
+    """A total and the parts the text lists for it; `exhaustive` is True, False or None (unknown)."""
+
+    total: Claim
+    parts: list[Claim]
+    exhaustive: bool | None
+    cue: str
+
+
+@dataclass
+class Change:
+    """A change between two stated values, with the rate, amount or multiple the text gives."""
+
+    start: Claim
+    end: Claim
+    rate: Claim | None = None
+    amount: Claim | None = None
+    multiple: Claim | None = None
+
+
+@dataclass
+class RateChange:
+    """Two rates and the percentage points between them: 由5.1%提高到6.3%，提高1.2个百分点."""
+
+    start: Claim
+    end: Claim
+    points: Claim
+
+
+@dataclass
+class ImpliedBase:
+    """A new value, the amount it rose or fell by, and the rate: 达120亿元，增加20亿元，增长20%."""
+
+    new: Claim
+    amount: Claim
+    rate: Claim
+
+
+@dataclass
+class Frames:
+    """Every frame found in one text."""
+
+    totals: list[TotalParts] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    rate_changes: list[RateChange] = field(default_factory=list)
+    implied: list[ImpliedBase] = field(default_factory=list)
+
+    def members(self) -> set[tuple[str, str]]:
+        """Pairs of claim ids that sit in one total–parts frame (a total and its part)."""
+        pairs: set[tuple[str, str]] = set()
+        for frame in self.totals:
+            ids = [frame.total.id] + [p.id for p in frame.parts]
+            pairs.update((a, b) for a in ids for b in ids if a != b)
+        return pairs
+
+
+def units_match(a: Claim, b: Claim) -> bool:
+    """Same kind and unit (人, 名 and 位 count the same people)."""
+    if a.kind != b.kind:
+        return False
+    return a.unit == b.unit or {a.unit, b.unit} <= PERSON_UNITS
+
+
+def by_sentence(claims: Iterable[Claim]) -> dict[int, list[Claim]]:
+    """Claims grouped by the start offset of their sentence, in text order."""
+    groups: dict[int, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[claim.sentence.start].append(claim)
+    return groups
+
+
+def find_frames(norm: str, claims: list[Claim], sentences: list[Sentence]) -> Frames:
+    """The relation frames of a text: totals and parts, changes, rate changes."""
+    numeric = [c for c in claims if c.checkworthy and isinstance(c.value, Decimal)]
+    grouped = by_sentence(numeric)
+    frames = Frames()
+    previous: list[Claim] = []
+    for sentence in sentences:
+        here = grouped.get(sentence.start, [])
+        if here:
+            frames.totals.extend(_totals(norm, sentence, here, previous))
+            frames.changes.extend(_changes(norm, here))
+            frames.rate_changes.extend(_rate_changes(norm, here))
+            frames.implied.extend(_implied(norm, here))
+            previous = here
+    return frames
+
+
+# --- totals and parts ------------------------------------------------------------------------
+
+
+def _totals(
+    norm: str, sentence: Sentence, here: list[Claim], previous: list[Claim]
+) -> Iterator[TotalParts]:
+    additive = [c for c in here if c.kind in ADDITIVE_KINDS]
+    if not additive:
+        return
+    yield from _parts_after_cue(norm, sentence, additive, previous)
+    yield from _parts_then_sum(norm, sentence, additive)
+
+
+def _parts_after_cue(
+    norm: str, sentence: Sentence, additive: list[Claim], previous: list[Claim]
+) -> Iterator[TotalParts]:
+    """共打掉128个，其中A 13个、B 31个 …; 在128个团伙中，A 13个 …; a 其中 that opens a sentence."""
+    text = norm[sentence.start : sentence.end]
+    for cue in _PARTS_CUE.finditer(text):
+        at = sentence.start + cue.start()
+        if cue.group(0) == "有" and not re.search(r"中[,，]?$", text[: cue.start()]):
+            continue  # 有 marks parts only after "在N个X中"
+        before = [c for c in additive if c.end <= at]
+        if not before and cue.start() <= 1:
+            before = [c for c in previous if c.kind in ADDITIVE_KINDS]
+        after = [c for c in additive if c.start >= at]
+        if not before or not after:
+            continue
+        total = next((c for c in reversed(before) if units_match(c, after[0])), None)
+        if total is None:
+            continue
+        parts = [c for c in after if units_match(c, total)]
+        parts = _same_clause_run(norm, parts)
+        if not parts:
+            continue
+        yield from _nested(norm, total, parts, cue.group(0), at)
+        return  # one cue per sentence: a later 其中 belongs to a part (nested lists)
+
+
+def _same_clause_run(norm: str, parts: list[Claim]) -> list[Claim]:
+    """Parts up to the first one that belongs to another statement (a new verb with 同比)."""
+    kept: list[Claim] = []
+    for part in parts:
+        if kept and re.search(r"同比|比上年|较上年|增长|下降", norm[kept[-1].end : part.start]):
+            break
+        kept.append(part)
+    return kept
+
+
+def _nested(norm: str, total: Claim, parts: list[Claim], cue: str, at: int) -> Iterator[TotalParts]:
+    """The top list, and each 包括 / 其中 list inside it as a frame of its own."""
+    top: list[Claim] = []
+    subs: list[TotalParts] = []
+    sub: TotalParts | None = None
+    previous_end = at
+    for part in parts:
+        gap = norm[previous_end : part.start]
+        if top and _NESTING.search(gap):
+            sub = TotalParts(top[-1], [part], None, "nested")
+            subs.append(sub)
+        elif sub is not None and not re.search(r"[;；。]", gap) and not _new_item(gap):
+            sub.parts.append(part)
+        else:
+            sub = None
+            top.append(part)
+        previous_end = part.end
+    if len(top) >= 1 and not (len(top) == 1 and not subs and cue == "其中"):
+        yield TotalParts(total, top, _exhaustive(norm, total, top), cue)
+    elif len(top) == 1:
+        yield TotalParts(total, top, None, cue)
+    for frame in subs:
+        frame.exhaustive = _exhaustive(norm, frame.total, frame.parts)
+        yield frame
+
+
+def _new_item(gap: str) -> bool:
+    # 包括男运动员221人、女运动员218人；教练员284人: after ；the list goes back up a level.
+    return bool(re.search(r"[,，][^、]*(?:员|人员|企业|单位)", gap)) and "、" not in gap
+
+
+def _parts_then_sum(norm: str, sentence: Sentence, additive: list[Claim]) -> Iterator[TotalParts]:
+    """A 3个、B 5个，共计8个: parts first, then the sum."""
+    for i, total in enumerate(additive):
+        if i < 2 or not _SUM_CUE.search(norm[max(sentence.start, total.start - 12) : total.start]):
+            continue
+        parts = [c for c in additive[:i] if units_match(c, total)]
+        # Only the run of parts right before the sum, joined by 、，和.
+        run: list[Claim] = []
+        for part in reversed(parts):
+            gap = norm[part.end : (run[0].start if run else total.start)]
+            if re.search(r"[。;；]", gap) or len(gap) > 24:
+                break
+            run.insert(0, part)
+        if len(run) >= 2:
+            yield TotalParts(total, run, True, "sum")
+
+
+def _labels(norm: str, total: Claim, parts: list[Claim]) -> list[str]:
+    """The words that name each part: what is written between the previous figure and it, and after."""
+    labels = []
+    previous_end = total.end
+    for part in parts:
+        before = _CLAUSE.split(norm[previous_end : part.start].replace("、", ","))[-1]
+        labels.append(before + norm[part.end : part.end + 8])
+        previous_end = part.end
+    return labels
+
+
+@lru_cache(maxsize=1)
+def _complements() -> list[tuple[str, ...]]:
+    sets = []
+    for line in words("complements"):
+        sets.append(tuple(line.split("/")))
+    return sets
+
+
+def _exhaustive(norm: str, total: Claim, parts: list[Claim]) -> bool | None:
+    """True when the text presents the parts as the whole, False when as a selection, else None."""
+    span = norm[total.end : parts[-1].end + 6]
+    labels = _labels(norm, total, parts)
+    if _covers_complement(labels):
+        return True
+    if _EXHAUSTIVE.search(span):
+        return True
+    if _PARTIAL.search(norm[parts[-1].end : parts[-1].end + 3]) or _PARTIAL.search(
+        norm[total.end : parts[0].start]
+    ):
+        return False
+    return None
+
+
+def _covers_complement(labels: list[str]) -> bool:
+    """The parts' labels are exactly one set of complementary categories (男/女, 出口/进口)."""
+    for group in _complements():
+        if len(group) != len(labels):
+            continue
+        remaining = list(group)
+        for label in labels:
+            hit = next((g for g in remaining if g in label), None)
+            if hit is None:
+                break
+            remaining.remove(hit)
+        if not remaining:
+            return True
+    return False
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def _changes(norm: str, here: list[Claim]) -> Iterator[Change]:
+    """由/从 A … 到/至 B (with the rate, amount or multiple in the same sentence); 是A的n倍."""
+    for a, b in pairwise(here):
+        if not units_match(a, b) or a.kind not in ADDITIVE_KINDS:
+            continue
+        gap = norm[a.end : b.start]
+        lead = norm[max(0, a.start - 4) : a.start]
+        if not (re.search(r"[由从]", lead) and _FROM_TO.search(gap)):
+            continue
+        change = Change(a, b)
+        for other in here:
+            if other.start < b.end:
+                continue
+            if other.kind == "percent_change" and other.unit == "%" and change.rate is None:
+                change.rate = other
+            elif other.unit == "倍" and change.multiple is None:
+                change.multiple = other
+            elif units_match(other, a) and other.figure.direction and change.amount is None:
+                change.amount = other
+        yield change
+
+
+def _rate_changes(norm: str, here: list[Claim]) -> Iterator[RateChange]:
+    """由5.1%提高到6.3%，提高1.2个百分点."""
+    for a, b in pairwise(here):
+        if (
+            a.unit != "%"
+            or b.unit != "%"
+            or not re.search(r"[由从]", norm[max(0, a.start - 4) : a.start])
+        ):
+            continue
+        if not _FROM_TO.search(norm[a.end : b.start]):
+            continue
+        points = next((c for c in here if c.start >= b.end and c.unit == "pp"), None)
+        if points is not None:
+            yield RateChange(a, b, points)
+
+
+def _implied(norm: str, here: list[Claim]) -> Iterator[ImpliedBase]:
+    """达B，(比上年)增加D，增长p%: the base is B − D, and D / (B − D) must be p."""
+    for i, new in enumerate(here):
+        if new.kind not in ADDITIVE_KINDS or new.figure.direction:
+            continue
+        rest = here[i + 1 : i + 4]
+        amount = next(
+            (c for c in rest if units_match(c, new) and c.figure.direction in ("up", "down")), None
+        )
+        if amount is None or re.search(r"[。;；]", norm[new.end : amount.start]):
+            continue
+        rate = next(
+            (
+                c
+                for c in rest
+                if c.start > amount.start and c.kind == "percent_change" and c.unit == "%"
+            ),
+            None,
+        )
+        if rate is None or rate.figure.direction != amount.figure.direction:
+            continue
+        if re.search(r"[。;；]|其中", norm[new.end : rate.start]):
+            continue
+        yield ImpliedBase(new, amount, rate)
