@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from .claims import Claim, Sentence
 from .measures import clean, measures_compatible
+from .numerals import decimal_places, last_digit_unit, scale_of
 from .relations import Frames, TotalParts, by_sentence, find_frames, units_match
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
@@ -28,10 +29,7 @@ _COMPLETED = re.compile(
 )
 # 经…于 / 后 / 随后 between two dates of one sentence: the second happened later. 已经, 经济,
 # 位于, 由于 are other words; 曾于, 将于 give background or future dates.
-_SEQUENCE = re.compile(
-    r"随后|此后|之后|其后|直到|最终|(?<![已曾神财])经(?![济费营验常历典过理])|"
-    r"(?<![位由对关等属终处用致基鉴至曾将])于(?!是)"
-)
+_SEQUENCE = re.compile(r"随后|此后|之后|其后|直到|最终|(?<![已曾神财])经(?![济费营验常历典过理])")
 _NOT_NARRATIVE = re.compile(r"曾|将|预计|计划|拟|以来|同比|较|比")
 _DATE = re.compile(r"^(\d{4}|-)(?:-(\d{2}))?(?:-(\d{2}))?$")
 _SHARE_CONTEXT = re.compile(r"占|比重|比例|份额|占比|覆盖率|普及率|达标率|合格率")
@@ -388,7 +386,10 @@ def check_shares(ctx: CheckContext) -> Iterator[Finding]:
             if c.kind == "percent" and objects[c.id] is not None
         ]
         wholes = {objects[c.id] for c in shares}
-        if len(shares) < 2 or len(wholes) > 1:
+        listed = all(
+            not re.search(r"[;；]", ctx.norm[a.end : b.start]) for a, b in pairwise(shares)
+        )
+        if len(shares) < 2 or len(wholes) > 1 or not listed:
             continue  # shares of different wholes (占全国的39%, 占全球的64.1%) do not add up
         low = sum((_lo(c) for c in shares), Decimal(0))
         ids = [c.id for c in shares]
@@ -486,26 +487,47 @@ def check_restatement(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _headline_restatements(ctx: CheckContext, body: list[Claim]) -> Iterator[Finding]:
-    """A headline figure restates the body: it fails only when no body figure of its unit has its value."""
+    """A headline figure restates the body: it fails only when no body figure, and no sum of the
+    figures it restates, has its value (a headline may round or truncate: 达16万亿元 for 16.87万亿)."""
     for headline in (c for c in ctx.numeric if c.headline and c.measure):
-        peers = [
-            c
-            for c in body
-            if units_match(headline, c) and measures_compatible(headline.measure, c.measure)
-        ]
+        peers = [c for c in body if units_match(headline, c) and _same_head(headline, c)]
         if not peers:
             continue
-        agreeing = [c for c in body if units_match(headline, c) and overlaps(headline, c)]
-        if agreeing:
-            other = next((c for c in agreeing if c in peers), agreeing[0])
+        low, high = _headline_interval(headline)
+        agreeing = [c for c in body if c.kind == headline.kind and _between(low, high, c)]
+        total_low, total_high = _sum(peers)
+        if agreeing or (len(peers) > 1 and _meets(total_low, total_high or total_low, (low, high))):
+            other = next((c for c in agreeing if c in peers), (agreeing or peers)[0])
             message = (
                 f"the headline's {headline.text}{headline.measure} restates the body's {other.text}"
             )
             yield Finding("restatement", PASS, [headline.id, other.id], message)
             continue
         other = peers[0]
-        message = f"the headline says {headline.text}{headline.measure}, the body says {other.text}{other.measure}"
+        message = (
+            f"the headline says {headline.text}{headline.measure}, the body says "
+            f"{other.text}{other.measure}"
+        )
         yield Finding("restatement", FAIL, [headline.id, other.id], message)
+
+
+def _same_head(a: Claim, b: Claim) -> bool:
+    """Measures with one head (the last three characters): 出口 is not 进出口."""
+    short, long = sorted((clean(a.measure or ""), clean(b.measure or "")), key=len)
+    if len(short) <= 2 and long.endswith(short) and len(long) == len(short) + 1:
+        return False  # 出口 against 进出口, 女 against 男女: one letter makes another quantity
+    return measures_compatible(short, long)
+
+
+def _headline_interval(claim: Claim) -> tuple[Decimal, Decimal | None]:
+    """A headline's value, widened by one unit of its last digit either way (rounded or truncated)."""
+    value = Decimal(str(claim.value))
+    unit = last_digit_unit(
+        value / scale_of(claim.figure.number), decimal_places(claim.figure.number)
+    )
+    unit *= scale_of(claim.figure.number)
+    high = _hi(claim)
+    return min(_lo(claim), value - unit), (max(high, value + unit) if high is not None else None)
 
 
 def _body_repeats(
@@ -531,6 +553,8 @@ def _body_repeats(
         for second in claims[1:]:
             if second.sentence == first.sentence or (first.id, second.id) in members:
                 continue
+            if (first.period_value is None) != (second.period_value is None):
+                continue  # one dated, one not: 三季度 against 前三季度 is two scopes
             if _same_context(first, second):
                 yield first, second
                 break
@@ -628,7 +652,8 @@ def check_date_order(ctx: CheckContext) -> Iterator[Finding]:
     ]
     for (first, a), (second, b) in pairwise(dated):
         gap = ctx.norm[first.end : second.start]
-        if second.sentence != first.sentence or not _SEQUENCE.search(gap):
+        # 于 counts only right before the later date (减刑于2013年6月): 高于5月, 位于 are other words.
+        if second.sentence != first.sentence or not (_SEQUENCE.search(gap) or gap.endswith("于")):
             continue
         if _NOT_NARRATIVE.search(gap) or _NOT_NARRATIVE.search(
             ctx.norm[max(second.sentence.start, first.start - 3) : first.start]

@@ -29,7 +29,10 @@ ADDITIVE_KINDS = ("count", "money")
 PERSON_UNITS = {"人", "名", "位"}
 
 _PARTS_CUE = re.compile(r"其中|包括|包含|含|涵盖|分别是|分为|分成|有")
-_SUM_CUE = re.compile(r"(?:共计|合计|总计|一共|总共|累计|共|总数|总量)[^,，。;；]{0,6}$")
+_SUM_CUE = re.compile(r"(?:共计|合计|总计|一共|总共|共)(?:为|达|是|有|计|约|达到)?$")
+_SUM_AFTER = re.compile(r"^(?:的)?(?:总成绩|总和|总计|合计|总数)")
+_TOTAL_CUE = re.compile(r"(?:共|共计|总计|合计|总数为|总人数为|总额为?|总值为?)(?:有|载有|为|达)?$")
+_CHANGE_AMOUNT = re.compile(r"比|较|同比|环比")
 _EXHAUSTIVE = re.compile(r"分为|分成|组成|全部|均为|其余|其他|另有|另外|剩余|余下")
 _PARTIAL = re.compile(r"等|主要|为主|部分|一些|多个|若干|以上")
 _NESTING = re.compile(r"包括|其中|含")
@@ -138,7 +141,10 @@ def _totals(
     additive = [c for c in here if c.kind in ADDITIVE_KINDS]
     if not additive:
         return
-    yield from _parts_after_cue(norm, sentence, additive, previous)
+    found = list(_parts_after_cue(norm, sentence, additive, previous))
+    if not found:
+        found = list(_parts_after_total(norm, sentence, additive))
+    yield from found
     yield from _parts_then_sum(norm, sentence, additive)
 
 
@@ -151,11 +157,13 @@ def _parts_after_cue(
         at = sentence.start + cue.start()
         if cue.group(0) == "有" and not re.search(r"中[,，]?$", text[: cue.start()]):
             continue  # 有 marks parts only after "在N个X中"
-        before = [c for c in additive if c.end <= at]
-        if not before and cue.start() <= 1:
-            before = [c for c in previous if c.kind in ADDITIVE_KINDS]
+        before = [c for c in additive if c.end <= at and not _is_change_amount(norm, c)]
+        if not before and cue.start() <= 2:
+            before = [
+                c for c in previous if c.kind in ADDITIVE_KINDS and not _is_change_amount(norm, c)
+            ]
         after = [c for c in additive if c.start >= at]
-        if not before or not after:
+        if not before or not after or _after_a_list(norm, before, at):
             continue
         total = next((c for c in reversed(before) if units_match(c, after[0])), None)
         if total is None:
@@ -169,13 +177,49 @@ def _parts_after_cue(
 
 
 def _same_clause_run(norm: str, parts: list[Claim]) -> list[Claim]:
-    """Parts up to the first one that belongs to another statement (a new verb with 同比)."""
+    """Parts up to the first change amount (比上年增加9公斤 is not a part)."""
     kept: list[Claim] = []
     for part in parts:
-        if kept and re.search(r"同比|比上年|较上年|增长|下降", norm[kept[-1].end : part.start]):
+        if _is_change_amount(norm, part):
             break
         kept.append(part)
     return kept
+
+
+def _is_change_amount(norm: str, claim: Claim) -> bool:
+    """比上年增加9公斤: a figure that is the size of a change, not a stock of things."""
+    if not claim.figure.direction:
+        return False
+    clause = _CLAUSE.split(norm[claim.sentence.start : claim.start])[-1]
+    return bool(_CHANGE_AMOUNT.search(clause))
+
+
+def _after_a_list(norm: str, before: list[Claim], at: int) -> bool:
+    # 包括4个A、1个B和3个C，其中A…: a 其中 after a list speaks of one item, not of the last.
+    if len(before) < 2:
+        return False
+    a, b = before[-2], before[-1]
+    gap = norm[a.end : b.start]
+    return (
+        bool(re.search(r"[、和及]", gap)) and not re.search(r"[,，;；]", gap) and at - b.end <= 16
+    )
+
+
+def _parts_after_total(
+    norm: str, sentence: Sentence, additive: list[Claim]
+) -> Iterator[TotalParts]:
+    """机上共载有18人，造成12人遇难，5人受伤，另有1人失踪: a 共 total and the counts that follow it."""
+    for i, total in enumerate(additive):
+        if not _TOTAL_CUE.search(norm[max(sentence.start, total.start - 6) : total.start]):
+            continue
+        parts = [
+            c for c in additive[i + 1 :] if units_match(c, total) and not _is_change_amount(norm, c)
+        ]
+        if len(parts) >= 2:
+            exhaustive = _exhaustive(norm, total, parts)
+            if exhaustive:  # without 其中, only a list the text closes (另有, 其余) is a breakdown
+                yield TotalParts(total, parts, exhaustive, "total")
+            return
 
 
 def _nested(norm: str, total: Claim, parts: list[Claim], cue: str, at: int) -> Iterator[TotalParts]:
@@ -186,10 +230,13 @@ def _nested(norm: str, total: Claim, parts: list[Claim], cue: str, at: int) -> I
     previous_end = at
     for part in parts:
         gap = norm[previous_end : part.start]
-        if top and _NESTING.search(gap):
+        continues = sub is not None and not re.search(r"[;；。]", gap) and not _new_item(gap)
+        if top and (
+            _NESTING.search(gap) or (not continues and _refines(norm, top[-1], part, previous_end))
+        ):
             sub = TotalParts(top[-1], [part], None, "nested")
             subs.append(sub)
-        elif sub is not None and not re.search(r"[;；。]", gap) and not _new_item(gap):
+        elif sub is not None and continues:
             sub.parts.append(part)
         else:
             sub = None
@@ -204,6 +251,19 @@ def _nested(norm: str, total: Claim, parts: list[Claim], cue: str, at: int) -> I
         yield frame
 
 
+def _refines(norm: str, upper: Claim, part: Claim, previous_end: int) -> bool:
+    """女运动员437人 after 运动员886人: a part whose name narrows the previous part's name."""
+    upper_label = _label_before(norm, upper, upper.sentence.start)
+    label = _label_before(norm, part, previous_end)
+    return len(upper_label) >= 2 and label.endswith(upper_label) and len(label) > len(upper_label)
+
+
+def _label_before(norm: str, claim: Claim, since: int) -> str:
+    """The words right before a figure, after the last comma or cue: 其中运动员439人 → 运动员."""
+    text = _CLAUSE.split(norm[max(since, claim.start - 12) : claim.start].replace("、", ","))[-1]
+    return re.sub(r"^(?:其中|包括|包含|含|有|分别为|分别是)", "", text)
+
+
 def _new_item(gap: str) -> bool:
     # 包括男运动员221人、女运动员218人；教练员284人: after ；the list goes back up a level.
     return bool(re.search(r"[,，][^、]*(?:员|人员|企业|单位)", gap)) and "、" not in gap
@@ -212,7 +272,9 @@ def _new_item(gap: str) -> bool:
 def _parts_then_sum(norm: str, sentence: Sentence, additive: list[Claim]) -> Iterator[TotalParts]:
     """A 3个、B 5个，共计8个: parts first, then the sum."""
     for i, total in enumerate(additive):
-        if i < 2 or not _SUM_CUE.search(norm[max(sentence.start, total.start - 12) : total.start]):
+        before = norm[max(sentence.start, total.start - 4) : total.start]
+        after = norm[total.end : total.end + 4]
+        if i < 2 or not (_SUM_CUE.search(before) or _SUM_AFTER.search(after)):
             continue
         parts = [c for c in additive[:i] if units_match(c, total)]
         # Only the run of parts right before the sum, joined by 、，和.
