@@ -29,9 +29,11 @@ ADDITIVE_KINDS = ("count", "money")
 PERSON_UNITS = {"人", "名", "位"}
 
 _PARTS_CUE = re.compile(r"其中|包括|包含|含|涵盖|分别是|分为|分成|有")
-_SUM_CUE = re.compile(r"(?:共计|合计|总计|一共|总共|共)(?:为|达|是|有|计|约|达到)?$")
+_SUM_CUE = re.compile(
+    r"(?:(?:共计|合计|总计|一共|总共)[\u4e00-\u9fff]{0,6}?|共)(?:为|达|是|有|计|约|达到)?$"
+)
 _SUM_AFTER = re.compile(r"^(?:的)?(?:总成绩|总和|总计|合计|总数)")
-_TOTAL_CUE = re.compile(r"(?:共|共计|总计|合计|总数为|总人数为|总额为?|总值为?)(?:有|载有|为|达)?$")
+_TOTAL_CUE = re.compile(r"(?:共|共计|总计|合计)[\u4e00-\u9fff]{0,4}$|总数为$|总人数为$")
 _CHANGE_AMOUNT = re.compile(r"比|较|同比|环比")
 _EXHAUSTIVE = re.compile(r"分为|分成|组成|全部|均为|其余|其他|另有|另外|剩余|余下")
 _PARTIAL = re.compile(r"等|主要|为主|部分|一些|多个|若干|以上")
@@ -144,6 +146,8 @@ def _totals(
     found = list(_parts_after_cue(norm, sentence, additive, previous))
     if not found:
         found = list(_parts_after_total(norm, sentence, additive))
+    if not found:
+        found = list(_complementary_parts(norm, additive, previous))
     yield from found
     yield from _parts_then_sum(norm, sentence, additive)
 
@@ -153,6 +157,7 @@ def _parts_after_cue(
 ) -> Iterator[TotalParts]:
     """共打掉128个，其中A 13个、B 31个 …; 在128个团伙中，A 13个 …; a 其中 that opens a sentence."""
     text = norm[sentence.start : sentence.end]
+    used_end = sentence.start
     for cue in _PARTS_CUE.finditer(text):
         at = sentence.start + cue.start()
         if cue.group(0) == "有" and not re.search(r"中[,，]?$", text[: cue.start()]):
@@ -170,10 +175,12 @@ def _parts_after_cue(
             continue
         parts = [c for c in after if units_match(c, total)]
         parts = _same_clause_run(norm, parts)
+        parts = [p for p in parts if p.start >= used_end]
         if not parts:
             continue
+        parts = _without_separate_first(norm, total, parts)
         yield from _nested(norm, total, parts, cue.group(0), at)
-        return  # one cue per sentence: a later 其中 belongs to a part (nested lists)
+        used_end = parts[-1].end  # a later cue lists other things (其中 陆域… after 包括 …个)
 
 
 def _same_clause_run(norm: str, parts: list[Claim]) -> list[Claim]:
@@ -184,6 +191,43 @@ def _same_clause_run(norm: str, parts: list[Claim]) -> list[Claim]:
             break
         kept.append(part)
     return kept
+
+
+def _complementary_parts(
+    norm: str, additive: list[Claim], previous: list[Claim]
+) -> Iterator[TotalParts]:
+    """进出口总值3.81万亿元。出口2.28万亿元…；进口1.53万亿元: complementary parts of the total just
+    before them (in this sentence or the last), named so that the total's name holds them all."""
+    for i in range(len(additive) - 1):
+        first = additive[i]
+        earlier = [c for c in previous + additive[:i] if c.kind in ADDITIVE_KINDS]
+        total = next((c for c in reversed(earlier) if units_match(c, first)), None)
+        if total is None:
+            return
+        for group in _complements():
+            parts = [c for c in additive[i : i + len(group)] if units_match(c, first)]
+            if len(parts) != len(group) or not _covers_complement(_labels(norm, total, parts)):
+                continue
+            name = _label_before(norm, total, max(0, total.start - 16)) + (total.measure or "")
+            if "总" in name or all(word[0] in name for word in group):
+                yield TotalParts(total, parts, True, "complement")
+                return
+
+
+def _without_separate_first(norm: str, total: Claim, parts: list[Claim]) -> list[Claim]:
+    """包括已设立的5个，陆域44个、陆海统筹2个、海域3个: a lone part before a 、 list is another
+    cut of the same total; the list is the breakdown when only it fits within the total."""
+    if len(parts) < 3 or "、" not in norm[parts[1].end : parts[2].start]:
+        return parts
+    gap = norm[parts[0].end : parts[1].start]
+    if not re.search(r"[,，]", gap) or _NESTING.search(gap):
+        return parts  # 运动员439人，包括男运动员…: a nested list, not another cut
+    total_high = total.figure.high if total.figure.high is not None else total.value
+    lows = [p.figure.low if p.figure.low is not None else p.value for p in parts]
+    numeric = isinstance(total_high, Decimal) and all(isinstance(v, Decimal) for v in lows)
+    if numeric and sum(lows) > total_high >= sum(lows[1:]):  # type: ignore[arg-type, operator]
+        return parts[1:]
+    return parts
 
 
 def _is_change_amount(norm: str, claim: Claim) -> bool:
@@ -199,6 +243,8 @@ def _after_a_list(norm: str, before: list[Claim], at: int) -> bool:
     if len(before) < 2:
         return False
     a, b = before[-2], before[-1]
+    if not units_match(a, b):
+        return False
     gap = norm[a.end : b.start]
     return (
         bool(re.search(r"[、和及]", gap)) and not re.search(r"[,，;；]", gap) and at - b.end <= 16
@@ -231,13 +277,15 @@ def _nested(norm: str, total: Claim, parts: list[Claim], cue: str, at: int) -> I
     for part in parts:
         gap = norm[previous_end : part.start]
         continues = sub is not None and not re.search(r"[;；。]", gap) and not _new_item(gap)
-        if top and (
-            _NESTING.search(gap) or (not continues and _refines(norm, top[-1], part, previous_end))
+        if (
+            sub is not None
+            and not _NESTING.search(gap)
+            and (continues or _refines(norm, sub.total, part, previous_end))
         ):
+            sub.parts.append(part)
+        elif top and (_NESTING.search(gap) or _refines(norm, top[-1], part, previous_end)):
             sub = TotalParts(top[-1], [part], None, "nested")
             subs.append(sub)
-        elif sub is not None and continues:
-            sub.parts.append(part)
         else:
             sub = None
             top.append(part)
