@@ -266,6 +266,8 @@ def check_change(ctx: CheckContext) -> Iterator[Finding]:
     for change in ctx.frames.changes:
         a, b = change.start, change.end
         ratio = _ratio(b, a)
+        if change.direction:
+            yield _direction_finding(a, b, change.direction)
         if change.rate is not None and ratio is not None:
             low, high = (ratio[0] - 1) * 100, (ratio[1] - 1) * 100
             implied = written_like(
@@ -297,6 +299,23 @@ def check_change(ctx: CheckContext) -> Iterator[Finding]:
                 )
         if change.multiple is not None and ratio is not None:
             yield _multiple_finding(a, b, change.multiple, ratio)
+
+
+def _direction_finding(a: Claim, b: Claim, direction: str) -> Finding:
+    """由A增至B rises: B cannot be below A (and 降至 cannot rise), at the printed precision."""
+    a_hi, b_hi = _hi(a), _hi(b)
+    if direction == "up":
+        wrong = b_hi is not None and b_hi < _lo(a)
+    else:
+        wrong = a_hi is not None and a_hi < _lo(b)
+    verb = "rise" if direction == "up" else "fall"
+    return judged(
+        "change",
+        wrong,
+        [a.id, b.id],
+        f"the text says {a.text} {verb}s to {b.text}, which goes the other way",
+        f"{a.text} to {b.text}: a {verb}, as the text says",
+    )
 
 
 def _multiple_finding(
@@ -348,7 +367,15 @@ def check_implied_base(ctx: CheckContext) -> Iterator[Finding]:
     for frame in ctx.frames.implied:
         new, amount, rate = frame.new, frame.amount, frame.rate
         new_hi, amount_hi = _hi(new), _hi(amount)
-        if new_hi is None or amount_hi is None:
+        if amount_hi is None:
+            continue
+        if new_hi is None:  # 超过136万亿元: an open new value leaves the rate unbounded below
+            yield Finding(
+                "implied_base",
+                PASS,
+                [new.id, amount.id, rate.id],
+                f"{amount.text} and {rate.text} fit {new.text} (an open bound)",
+            )
             continue
         sign = -1 if amount.figure.direction == "down" else 1
         base_low = _lo(new) - sign * (amount_hi if sign > 0 else _lo(amount))

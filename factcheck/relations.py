@@ -40,9 +40,11 @@ _PARTIAL = re.compile(r"等|主要|为主|部分|一些|多个|若干|以上")
 _NESTING = re.compile(r"包括|其中|含")
 _CLAUSE = re.compile(r"[,，;；:：]")
 _CHANGE_VERB = r"(?:增加|增长|上升|提高|提升|扩大|减少|下降|降低|回落|缩小|下滑|增|降|减|升|涨|跌|达|突破|攀升|跃升)"
-_FROM_TO = re.compile(
-    rf"^(?:[^,，。;；]{{0,12}}?)(?:{_CHANGE_VERB})?了?(?:到|至|为|成)$|^[^,，。;；]{{0,3}}(?:到|至)$"
-)
+# 从A下降到了B, 由2014年的A增至2023年的B: the gap between A and B.
+_FROM_TO = re.compile(r"^[^,，。;；]{0,12}?(?:到|至|为|成)了?[^,，。;；]{0,8}$")
+_FROM = re.compile(r"[由从][^,，。;；]{0,9}$")
+_UP_VERB = re.compile(r"增加|增长|上升|提高|提升|扩大|增|升|涨|攀升|跃升")
+_DOWN_VERB = re.compile(r"减少|下降|降低|回落|缩小|下滑|降|减|跌")
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Change:
     rate: Claim | None = None
     amount: Claim | None = None
     multiple: Claim | None = None
+    direction: str | None = None  # the verb between them: 由A增至B is up
 
 
 @dataclass
@@ -336,13 +339,16 @@ def _parts_then_sum(norm: str, sentence: Sentence, additive: list[Claim]) -> Ite
             yield TotalParts(total, run, True, "sum")
 
 
-def _labels(norm: str, total: Claim, parts: list[Claim]) -> list[str]:
-    """The words that name each part: what is written between the previous figure and it, and after."""
+def _labels(norm: str, total: Claim, parts: list[Claim]) -> list[tuple[str, str]]:
+    """The words that name each part: before it (出口17.44万亿元) and, failing that, after it
+    (13个黑社会性质组织), up to the next figure or clause."""
     labels = []
     previous_end = total.end
-    for part in parts:
+    for i, part in enumerate(parts):
         before = _CLAUSE.split(norm[previous_end : part.start].replace("、", ","))[-1]
-        labels.append(before + norm[part.end : part.end + 8])
+        stop = parts[i + 1].start if i + 1 < len(parts) else part.end + 8
+        after = re.split(r"[,，、;；。]", norm[part.end : min(stop, part.end + 12)])[0]
+        labels.append((before, after))
         previous_end = part.end
     return labels
 
@@ -370,14 +376,16 @@ def _exhaustive(norm: str, total: Claim, parts: list[Claim]) -> bool | None:
     return None
 
 
-def _covers_complement(labels: list[str]) -> bool:
+def _covers_complement(labels: list[tuple[str, str]]) -> bool:
     """The parts' labels are exactly one set of complementary categories (男/女, 出口/进口)."""
     for group in _complements():
         if len(group) != len(labels):
             continue
         remaining = list(group)
-        for label in labels:
-            hit = next((g for g in remaining if g in label), None)
+        for before, after in labels:
+            hit = next((g for g in remaining if g in before), None) or next(
+                (g for g in remaining if g in after), None
+            )
             if hit is None:
                 break
             remaining.remove(hit)
@@ -390,35 +398,47 @@ def _covers_complement(labels: list[str]) -> bool:
 
 
 def _changes(norm: str, here: list[Claim]) -> Iterator[Change]:
-    """由/从 A … 到/至 B (with the rate, amount or multiple in the same sentence); 是A的n倍."""
+    """由/从 A … 到/至 B, with the rate, amount or multiple the same sentence gives after B."""
     for a, b in pairwise(here):
-        if not units_match(a, b) or a.kind not in ADDITIVE_KINDS:
+        if not units_match(a, b) or a.kind not in (*ADDITIVE_KINDS, "percent"):
             continue
         gap = norm[a.end : b.start]
-        lead = norm[max(0, a.start - 4) : a.start]
-        if not (re.search(r"[由从]", lead) and _FROM_TO.search(gap)):
+        lead = norm[max(a.sentence.start, a.start - 10) : a.start]
+        if not (_FROM.search(lead) and _FROM_TO.search(gap)):
             continue
-        change = Change(a, b)
+        change = Change(a, b, direction=_verb_direction(gap))
         for other in here:
-            if other.start < b.end:
+            if other.start < b.end or not _attached(norm, b, other):
                 continue
-            if other.kind == "percent_change" and other.unit == "%" and change.rate is None:
-                change.rate = other
-            elif other.unit == "倍" and change.multiple is None:
-                change.multiple = other
-            elif units_match(other, a) and other.figure.direction and change.amount is None:
-                change.amount = other
+            if other.kind == "percent_change" and other.unit == "%" and a.kind != "percent":
+                change.rate = change.rate or other
+            elif other.unit in ("倍", "番"):
+                change.multiple = change.multiple or other
+            elif units_match(other, a) and other.figure.direction:
+                change.amount = change.amount or other
         yield change
+
+
+def _attached(norm: str, end: Claim, other: Claim) -> bool:
+    """A rate or amount that speaks of the change just stated: right after it, in its clause or
+    the next one, and not an average (年均增长) or another subject's (可再生能源…增长2.1倍)."""
+    gap = norm[end.end : other.start]
+    if len(gap) > 14 or len(re.findall(r"[,，]", gap)) > 1 or re.search(r"[;；。、]", gap):
+        return False
+    return not re.search(r"年均|平均|其中|分别", gap)
+
+
+def _verb_direction(gap: str) -> str | None:
+    down, up = _DOWN_VERB.search(gap), _UP_VERB.search(gap)
+    if bool(up) == bool(down):
+        return None
+    return "up" if up else "down"
 
 
 def _rate_changes(norm: str, here: list[Claim]) -> Iterator[RateChange]:
     """由5.1%提高到6.3%，提高1.2个百分点."""
     for a, b in pairwise(here):
-        if (
-            a.unit != "%"
-            or b.unit != "%"
-            or not re.search(r"[由从]", norm[max(0, a.start - 4) : a.start])
-        ):
+        if a.unit != "%" or b.unit != "%" or not _FROM.search(norm[max(0, a.start - 10) : a.start]):
             continue
         if not _FROM_TO.search(norm[a.end : b.start]):
             continue
