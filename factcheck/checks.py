@@ -30,6 +30,9 @@ _COMPLETED = re.compile(
 # 经…于 / 后 / 随后 between two dates of one sentence: the second happened later. 已经, 经济,
 # 位于, 由于 are other words; 曾于, 将于 give background or future dates.
 _SEQUENCE = re.compile(r"随后|此后|之后|其后|直到|最终|(?<![已曾神财])经(?![济费营验常历典过理])")
+# Things counted one by one (315处…整改到位298处), not amounts (385亿立方米 … 3300万立方米).
+_DISCRETE = {"个", "处", "件", "项", "家", "起", "宗", "条", "所", "座", "户", "批", "人", "名"}
+_NOT_BEFORE_YU = set("高低大小多少早晚已曾将等位由对关属处用")  # 低于1月, 已于7月31日
 _NOT_NARRATIVE = re.compile(r"曾|将|预计|计划|拟|以来|同比|较|比")
 _DATE = re.compile(r"^(\d{4}|-)(?:-(\d{2}))?(?:-(\d{2}))?$")
 _SHARE_CONTEXT = re.compile(r"占|比重|比例|份额|占比|覆盖率|普及率|达标率|合格率")
@@ -443,7 +446,7 @@ def _subset_pairs(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
         counts = [c for c in ctx.in_sentence(sentence) if c.kind == "count"]
         for whole, part in pairwise(counts):
             gap = ctx.norm[whole.end : part.start]
-            if units_match(whole, part) and _COMPLETED.match(gap):
+            if units_match(whole, part) and whole.unit in _DISCRETE and _COMPLETED.match(gap):
                 yield whole, part
         people = [
             c
@@ -543,7 +546,8 @@ def _same_head(a: Claim, b: Claim) -> bool:
     short, long = sorted((clean(a.measure or ""), clean(b.measure or "")), key=len)
     if len(short) <= 2 and long.endswith(short) and len(long) == len(short) + 1:
         return False  # 出口 against 进出口, 女 against 男女: one letter makes another quantity
-    return measures_compatible(short, long)
+    # 利润 against 规模以上工业企业利润: a part's measure named by its head alone is another quantity.
+    return measures_compatible(short, long) and len(short) * 5 >= len(long) * 3
 
 
 def _headline_interval(claim: Claim) -> tuple[Decimal, Decimal | None]:
@@ -680,7 +684,8 @@ def check_date_order(ctx: CheckContext) -> Iterator[Finding]:
     for (first, a), (second, b) in pairwise(dated):
         gap = ctx.norm[first.end : second.start]
         # 于 counts only right before the later date (减刑于2013年6月): 高于5月, 位于 are other words.
-        if second.sentence != first.sentence or not (_SEQUENCE.search(gap) or gap.endswith("于")):
+        narrated = gap.endswith("于") and gap[-2:-1] not in _NOT_BEFORE_YU
+        if second.sentence != first.sentence or not (_SEQUENCE.search(gap) or narrated):
             continue
         if _NOT_NARRATIVE.search(gap) or _NOT_NARRATIVE.search(
             ctx.norm[max(second.sentence.start, first.start - 3) : first.start]

@@ -140,10 +140,23 @@ def find_frames(norm: str, claims: list[Claim], sentences: list[Sentence]) -> Fr
 # --- totals and parts ------------------------------------------------------------------------
 
 
+def is_additive(norm: str, claim: Claim) -> bool:
+    """A stock of things that parts add up to: a count or money, not a length, an age, a range,
+    an average (平均每个集聚区6.39万人次) or a rate."""
+    if claim.kind not in ADDITIVE_KINDS or claim.unit in _NOT_ADDITIVE or claim.figure.value_max:
+        return False
+    clause = _CLAUSE.split(norm[claim.sentence.start : claim.start])[-1]
+    return not _AVERAGE.search(clause)
+
+
+_NOT_ADDITIVE = {"毫米", "厘米", "米", "千米", "公里", "度", "岁", "级", "分", "光年", "海里"}
+_AVERAGE = re.compile(r"平均|人均|日均|户均|每|均")
+
+
 def _totals(
     norm: str, sentence: Sentence, here: list[Claim], previous: list[Claim]
 ) -> Iterator[TotalParts]:
-    additive = [c for c in here if c.kind in ADDITIVE_KINDS]
+    additive = [c for c in here if is_additive(norm, c)]
     if not additive:
         return
     found = list(_parts_after_cue(norm, sentence, additive, previous))
@@ -168,7 +181,7 @@ def _parts_after_cue(
         before = [c for c in additive if c.end <= at and not _is_change_amount(norm, c)]
         if not before and cue.start() <= 2:
             before = [
-                c for c in previous if c.kind in ADDITIVE_KINDS and not _is_change_amount(norm, c)
+                c for c in previous if is_additive(norm, c) and not _is_change_amount(norm, c)
             ]
         after = [c for c in additive if c.start >= at]
         if not before or not after or _after_a_list(norm, before, at):
@@ -203,7 +216,7 @@ def _complementary_parts(
     before them (in this sentence or the last), named so that the total's name holds them all."""
     for i in range(len(additive) - 1):
         first = additive[i]
-        earlier = [c for c in previous + additive[:i] if c.kind in ADDITIVE_KINDS]
+        earlier = [c for c in previous + additive[:i] if is_additive(norm, c)]
         total = next((c for c in reversed(earlier) if units_match(c, first)), None)
         if total is None:
             return
