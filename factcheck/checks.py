@@ -141,6 +141,8 @@ def written_like(value: Decimal, like: Claim) -> str:
             scaled = (value / factor).quantize(Decimal("0.01")).normalize()
             return f"{format(scaled, 'f')}{word}{_unit_tail(like)}"
     places = max((len(t.split(".")[1]) for t in re.findall(r"\d+\.\d+", text)), default=0)
+    if not places and value != value.to_integral_value():
+        places = 1  # 16.6%, not 16.56441717791411…%
     shown = value.quantize(Decimal(1).scaleb(-places)) if places else value.normalize()
     return f"{format(shown, 'f')}{_unit_tail(like)}"
 
@@ -307,10 +309,9 @@ def check_change(ctx: CheckContext) -> Iterator[Finding]:
 def _direction_finding(a: Claim, b: Claim, direction: str) -> Finding:
     """由A增至B rises: B cannot be below A (and 降至 cannot rise), at the printed precision."""
     a_hi, b_hi = _hi(a), _hi(b)
-    if direction == "up":
-        wrong = b_hi is not None and b_hi < _lo(a)
-    else:
-        wrong = a_hi is not None and a_hi < _lo(b)
+    later_below = b_hi is not None and b_hi < _lo(a)
+    later_above = a_hi is not None and a_hi < _lo(b)
+    wrong = later_below if direction == "up" else later_above
     verb = "rise" if direction == "up" else "fall"
     return judged(
         "change",
@@ -477,6 +478,26 @@ def check_subset(ctx: CheckContext) -> Iterator[Finding]:
             [whole.id, part.id],
             f"{what} cannot be among {of}",
             f"{what} fit among {of}",
+        )
+
+
+@register_check("share_of_total")
+def check_share_of_total(ctx: CheckContext) -> Iterator[Finding]:
+    """A part, its total and its share: the share is part / total at the printed precision."""
+    for frame in ctx.frames.shares:
+        ratio = _ratio(frame.part, frame.total)
+        if ratio is None:
+            continue
+        low, high = ratio[0] * 100, ratio[1] * 100
+        implied = written_like(
+            Decimal(str(frame.part.value)) * 100 / Decimal(str(frame.total.value)), frame.share
+        )
+        yield judged(
+            "share_of_total",
+            not _between(low, high, frame.share),
+            [frame.part.id, frame.total.id, frame.share.id],
+            f"{frame.part.text} of {frame.total.text} is {implied}, not {frame.share.text}",
+            f"{frame.part.text} of {frame.total.text} is {frame.share.text}",
         )
 
 

@@ -88,6 +88,15 @@ class ImpliedBase:
 
 
 @dataclass
+class Share:
+    """A part, its total and the share the text gives: 5G用户6.51亿户，占移动电话用户的38.1%."""
+
+    part: Claim
+    total: Claim
+    share: Claim
+
+
+@dataclass
 class Frames:
     """Every frame found in one text."""
 
@@ -95,6 +104,7 @@ class Frames:
     changes: list[Change] = field(default_factory=list)
     rate_changes: list[RateChange] = field(default_factory=list)
     implied: list[ImpliedBase] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
 
     def members(self) -> set[tuple[str, str]]:
         """Pairs of claim ids that sit in one total–parts frame (a total and its part)."""
@@ -134,6 +144,7 @@ def find_frames(norm: str, claims: list[Claim], sentences: list[Sentence]) -> Fr
             frames.rate_changes.extend(_rate_changes(norm, here))
             frames.implied.extend(_implied(norm, here))
             previous = here
+    frames.shares = list(_shares(norm, frames.totals, numeric))
     return frames
 
 
@@ -405,6 +416,33 @@ def _covers_complement(labels: list[tuple[str, str]]) -> bool:
         if not remaining:
             return True
     return False
+
+
+def _shares(norm: str, totals: list[TotalParts], numeric: list[Claim]) -> Iterator[Share]:
+    """A share written right after a part of a total frame (…6.51亿户，占…的38.1% / 占比近两成)."""
+    following = {c.start: c for c in numeric if c.kind == "percent"}
+    starts = sorted(following)
+    for frame in totals:
+        for part in frame.parts:
+            at = next((s for s in starts if s >= part.end), None)
+            if at is None or at - part.end > 16:
+                continue
+            share = following[at]
+            written = _SHARE_GAP.match(norm[part.end : share.start])
+            if written is None:
+                continue  # 外地籍人员占3成: the share of another subject
+            whole = written.group("whole")
+            name = _label_before(norm, frame.total, frame.total.sentence.start) + (
+                frame.total.measure or ""
+            )
+            if whole and whole not in name:
+                continue  # 占全国的39%: a share of another whole
+            yield Share(part, frame.total, share)
+
+
+_SHARE_GAP = re.compile(
+    r"^[,，]?\s*约?占(?:比|(?P<whole>[^,，。;；、]{1,10}?)的)?(?:为|达|约|近|超)?$"
+)
 
 
 # --- changes ---------------------------------------------------------------------------------
