@@ -200,12 +200,12 @@ def _sum_finding(frame: TotalParts) -> Finding:
     written = " + ".join(p.text for p in parts)
     total_hi = _hi(total)
     if total_hi is not None and low > total_hi:
-        shown = written_like(low, total)
+        shown = written_like(sum((Decimal(str(p.value)) for p in parts), Decimal(0)), total)
         return Finding(
             FAIL_CHECK, FAIL, ids, f"{written} = {shown}, more than the total {total.text}"
         )
     if high is not None and high < _lo(total):
-        shown = written_like(high, total)
+        shown = written_like(sum((Decimal(str(p.value)) for p in parts), Decimal(0)), total)
         arithmetic = f"{written} = {shown} ≠ {total.text}"
         if frame.exhaustive:
             return Finding(

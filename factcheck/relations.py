@@ -347,7 +347,7 @@ def _new_item(gap: str) -> bool:
 def _parts_then_sum(norm: str, sentence: Sentence, additive: list[Claim]) -> Iterator[TotalParts]:
     """A 3个、B 5个，共计8个: parts first, then the sum."""
     for i, total in enumerate(additive):
-        before = norm[max(sentence.start, total.start - 4) : total.start]
+        before = norm[max(sentence.start, total.start - 12) : total.start]
         after = norm[total.end : total.end + 4]
         if i < 2 or not (_SUM_CUE.search(before) or _SUM_AFTER.search(after)):
             continue

@@ -137,3 +137,113 @@ def test_unknown_check_is_refused() -> None:
 
     with pytest.raises(ValueError, match="unknown checks"):
         load_pipeline(checks=["sum_of_parts", "no_such_check"])
+
+
+# --- relation frames of issue 9: each frame passes as written and fails when one figure moves ---
+
+FRAMES = [
+    (
+        "sum_of_parts",  # complementary categories make a short list exhaustive
+        "全市常住人口530万人，其中城镇人口380万人，乡村人口150万人。",
+        "全市常住人口530万人，其中城镇人口380万人，乡村人口148万人。",
+    ),
+    (
+        "sum_of_parts",  # complementary parts in the sentence after the total
+        "前7个月进出口总值30.13万亿元，增长3.5%。出口17.44万亿元，增长6.9%；进口12.69万亿元。",
+        "前7个月进出口总值30.13万亿元，增长3.5%。出口17.44万亿元，增长6.9%；进口12.67万亿元。",
+    ),
+    (
+        "sum_of_parts",  # parts first, then 合计
+        "下达资金约10.22亿元，加上提前下达资金约139.41亿元，合计下达资金约149.63亿元。",
+        "下达资金约10.22亿元，加上提前下达资金约139.41亿元，合计下达资金约151.63亿元。",
+    ),
+    (
+        "sum_of_parts",  # a 共 total closed by 另有
+        "机上共载有18人，这一事件造成12人遇难，5人受伤，另有1人失踪。",
+        "机上共载有18人，这一事件造成12人遇难，5人受伤，另有3人失踪。",
+    ),
+    (
+        "sum_of_parts",  # 在…中，有…
+        "在128个团伙中，有黑社会性质组织13个、恶势力犯罪集团31个、恶势力犯罪团伙84个。",
+        "在128个团伙中，有黑社会性质组织13个、恶势力犯罪集团31个、恶势力犯罪团伙86个。",
+    ),
+    (
+        "change",  # from A to B with the rate
+        "外贸总值由2014年的3.74万亿元增至2023年的5.03万亿元，增长34.4%。",
+        "外贸总值由2014年的3.74万亿元增至2023年的5.03万亿元，增长44.4%。",
+    ),
+    (
+        "change",  # from A to B with the amount
+        "用户从1200万户增加到1500万户，增加300万户。",
+        "用户从1200万户增加到1500万户，增加400万户。",
+    ),
+    (
+        "change",  # from A to B with a multiple (either reading of 增长n倍)
+        "装机从600万千瓦增长到1500万千瓦，增长1.5倍。",
+        "装机从600万千瓦增长到1500万千瓦，增长3.5倍。",
+    ),
+    (
+        "change",  # the direction the verb gives
+        "占比从68.5%下降到了56%。",
+        "占比从68.5%下降到了76%。",
+    ),
+    (
+        "rate_change",
+        "优良水质断面比例由2015年的67%跃升至2025年的96.5%，提高了29.5个百分点。",
+        "优良水质断面比例由2015年的67%跃升至2025年的96.5%，提高了39.5个百分点。",
+    ),
+    (
+        "implied_base",
+        "一般公共预算收入达到106万亿元，比上期增加17万亿元，增长约19%。",
+        "一般公共预算收入达到106万亿元，比上期增加17万亿元，增长约29%。",
+    ),
+    (
+        "share_of_total",
+        "移动电话用户总数达17.08亿户，其中，5G移动电话用户达6.51亿户，占移动电话用户的38.1%。",
+        "移动电话用户总数达17.08亿户，其中，5G移动电话用户达6.51亿户，占移动电话用户的48.1%。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "good", "bad"), FRAMES)
+def test_frame_passes_and_fails(nlp, check: str, good: str, bad: str) -> None:  # type: ignore[no-untyped-def]
+    assert (check, "pass") in statuses(nlp, good)
+    assert flagged(nlp, good) == set()
+    assert (check, "fail") in flagged(nlp, bad)
+
+
+REAL_TEXT_TRAPS = {
+    "subgroup growth rates after 其中": "规模以上工业增加值增长5.6%，其中制造业增长6.1%，高技术制造业增长8.7%。",
+    "a total against its own part": "进出口总值30.13万亿元。其中，出口17.44万亿元。\n\n出口17.44万亿元，增长6.9%。",
+    "another period": "三季度出入境人员1.78亿人次。前三季度，全国累计出入境人员达5.1亿人次。",
+    "a background date": "今天（8月3日）发表声明称，日本已于7月31日与美国联合干预外汇市场。",
+    "低于 is not a narrative": "2月，消费者信心指数为64.7，显著低于1月份的71.7。",
+    "shares of different wholes": "其中，汽车出口1806.3亿元，占全国的39%；船舶出口1114.1亿元，占全国的64.1%；高新技术产品出口1.2万亿元，占全国的34.8%。",
+    "an average is not a total": "夜间客流量7768.6万人次，平均每个集聚区每夜6.39万人次，其中超100万人次的有3个。",
+    "a rainfall range": "累计雨量有40～80毫米。其中，局地可达200～250毫米。",
+    "an index written with %": "居民消费价格指数为103.5%。",
+    "a change amount is not a total": "单产每亩375.2公斤，比上年每亩增加9公斤，其中，小麦每亩399.1公斤。",
+    "一个 is an article": "这是一个典型案例，其中一名干部被查处。",
+}
+
+
+@pytest.mark.parametrize("text", REAL_TEXT_TRAPS.values(), ids=REAL_TEXT_TRAPS.keys())
+def test_real_text_traps_raise_no_alarm(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert flagged(nlp, text) == set()
+
+
+def test_an_unmarked_list_just_short_of_its_total_warns(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "全市发生案件120起，其中盗窃案件80起、诈骗案件38起。"
+    assert flagged(nlp, text) == {("sum_of_parts", "warn")}
+    far_short = "全市发生案件120起，其中盗窃案件80起、诈骗案件20起。"
+    assert flagged(nlp, far_short) == set()
+
+
+def test_messages_show_the_arithmetic_as_written(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "全市共打掉团伙128个，其中组织13个，集团31个，团伙85个。"
+    analysis = analyse_text(text, None, nlp)
+    (finding,) = [f for f in analysis.findings if f.check == "sum_of_parts"]
+    assert finding.message.startswith("13个 + 31个 + 85个 = 129个")
+    money = "进出口总值30.13万亿元。出口17.44万亿元；进口12.67万亿元。"
+    (finding,) = [f for f in analyse_text(money, None, nlp).findings if f.check == "sum_of_parts"]
+    assert "30.11万亿元" in finding.message
