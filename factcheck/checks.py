@@ -303,7 +303,7 @@ def check_change(ctx: CheckContext) -> Iterator[Finding]:
                     f"from {a.text} to {b.text} is {change.amount.text}",
                 )
         if change.multiple is not None and ratio is not None:
-            yield _multiple_finding(a, b, change.multiple, ratio)
+            yield _multiple_finding(a, b, change.multiple, ratio, times=change.times)
 
 
 def _direction_finding(a: Claim, b: Claim, direction: str) -> Finding:
@@ -323,24 +323,25 @@ def _direction_finding(a: Claim, b: Claim, direction: str) -> Finding:
 
 
 def _multiple_finding(
-    a: Claim, b: Claim, multiple: Claim, ratio: tuple[Decimal, Decimal]
+    a: Claim, b: Claim, multiple: Claim, ratio: tuple[Decimal, Decimal], *, times: bool = False
 ) -> Finding:
-    # 增长1.5倍 is ×2.5 in statistical usage, ×1.5 in popular usage: either reading passes.
+    # 增长1.5倍 is ×2.5 in statistical usage, ×1.5 in popular usage: either reading passes;
+    # B是A的n倍 is ×n only.
     n_low, n_high = _lo(multiple), _hi(multiple)
-    if multiple.unit == "番":
-        readings: list[tuple[Decimal, Decimal | None]] = [
-            (Decimal(2) ** int(n_low), Decimal(2) ** int(n_low))
-        ]
+    if times:
+        readings: list[tuple[Decimal, Decimal | None]] = [(n_low, n_high)]
+    elif multiple.unit == "番":
+        readings = [(Decimal(2) ** int(n_low), Decimal(2) ** int(n_low))]
     else:
         readings = [(n_low, n_high), (n_low + 1, (n_high + 1) if n_high is not None else None)]
     fits = any(_meets(ratio[0], ratio[1], r) for r in readings)
     ids = [a.id, b.id, multiple.id]
-    times = format(((ratio[0] + ratio[1]) / 2).quantize(Decimal("0.01")).normalize(), "f")
+    factor = format(((ratio[0] + ratio[1]) / 2).quantize(Decimal("0.01")).normalize(), "f")
     return judged(
         "change",
         not fits,
         ids,
-        f"from {a.text} to {b.text} is {times} times, not {multiple.text}",
+        f"from {a.text} to {b.text} is {factor} times, not {multiple.text}",
         f"from {a.text} to {b.text} fits {multiple.text}",
     )
 

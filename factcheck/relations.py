@@ -67,6 +67,7 @@ class Change:
     amount: Claim | None = None
     multiple: Claim | None = None
     direction: str | None = None  # the verb between them: 由A增至B is up
+    times: bool = False  # B是A的n倍: B = n·A (not 增长n倍)
 
 
 @dataclass
@@ -141,6 +142,7 @@ def find_frames(norm: str, claims: list[Claim], sentences: list[Sentence]) -> Fr
         if here:
             frames.totals.extend(_totals(norm, sentence, here, previous))
             frames.changes.extend(_changes(norm, here))
+            frames.changes.extend(_times(norm, here, previous))
             frames.rate_changes.extend(_rate_changes(norm, here))
             frames.implied.extend(_implied(norm, here))
             previous = here
@@ -468,6 +470,26 @@ def _changes(norm: str, here: list[Claim]) -> Iterator[Change]:
             elif units_match(other, a) and other.figure.direction:
                 change.amount = change.amount or other
         yield change
+
+
+_TIMES = re.compile(r"[,，]?(?:是|为|相当于)(?P<name>[\u4e00-\u9fff]{2,8})的$")
+
+
+def _times(norm: str, here: list[Claim], previous: list[Claim]) -> Iterator[Change]:
+    """总申购金额162亿欧元，是发行金额的8.1倍: B = n × A, A named by what it is (发行 … 20亿欧元)."""
+    for i, multiple in enumerate(here):
+        if multiple.unit != "倍" or i == 0:
+            continue
+        b = here[i - 1]
+        named = _TIMES.search(norm[b.end : multiple.start])
+        if not named or b.kind not in ADDITIVE_KINDS:
+            continue
+        name = set(named.group("name")) - set("的金额总量数")
+        for a in reversed(previous + here[: i - 1]):
+            context = set(norm[max(0, a.start - 8) : a.start])
+            if units_match(a, b) and len(name & context) >= 2:
+                yield Change(a, b, multiple=multiple, times=True)
+                break
 
 
 def _attached(norm: str, end: Claim, other: Claim) -> bool:

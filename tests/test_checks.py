@@ -250,3 +250,9 @@ def test_messages_show_the_arithmetic_as_written(nlp) -> None:  # type: ignore[n
     money = "进出口总值30.13万亿元。出口17.44万亿元；进口12.67万亿元。"
     (finding,) = [f for f in analyse_text(money, None, nlp).findings if f.check == "sum_of_parts"]
     assert "30.11万亿元" in finding.message
+
+
+def test_times_of_a_named_figure(nlp) -> None:  # type: ignore[no-untyped-def]
+    good = "财政部发行20亿欧元主权债券。总申购金额162亿欧元，是发行金额的8.1倍。"
+    assert ("change", "pass") in statuses(nlp, good)
+    assert ("change", "fail") in flagged(nlp, good.replace("162亿", "192亿"))
