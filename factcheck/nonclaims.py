@@ -30,7 +30,7 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return [
         # Identifiers first: a URL's digits are never a figure.
         (re.compile(r"(?:https?://|www\.)[^\s，。；;、）)\]】\"'<>]+", re.I), "identifier"),
-        (re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "identifier"),
+        (re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "identifier"),
         (re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}"), "identifier"),
         (
             re.compile(
@@ -47,7 +47,9 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"(?<![A-Za-z0-9.])\d+[A-Za-z][A-Za-z0-9-]*"), "identifier"),
         (re.compile(phrases), "slogan"),
         (
-            re.compile(rf"[一二两三四五六七八九十]+个(?:{_SLOGAN_TAIL})[\u4e00-\u9fff]{{0,3}}"),
+            re.compile(
+                rf"(?<![一二两三四五六七八九十])[一二两三四五六七八九十]+个(?:{_SLOGAN_TAIL})[\u4e00-\u9fff]{{0,3}}"
+            ),
             "slogan",
         ),
         # 十四届全国人大二次会议, 二十届三中全会, 党的二十大: the ordinal of a meeting.
@@ -66,7 +68,12 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"[一二三四五六七八九]中全会"), "ordinal"),
         (re.compile(r"(?<=党的)[一二三四五六七八九十]+大"), "ordinal"),
         # 建交50周年, 子午工程二期: anniversaries and project phases are ordinals.
-        (re.compile(r"(?:\d+|[一二三四五六七八九十百]+)周年"), "ordinal"),
+        (
+            re.compile(
+                r"(?:(?<!\d)\d+|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]+)周年"
+            ),
+            "ordinal",
+        ),
         (re.compile(r"(?<=工程|项目)[一二三四五六七八九十]+期"), "ordinal"),
     ]
 

@@ -55,6 +55,11 @@ _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 _SCALE_SPLIT = re.compile(r"(万亿|亿|万|兆)")
 
 
+# No quantity in news is written with more characters than this (9,999,999,999,999.99 is 18): a
+# longer run of digits is an identifier or noise, and reading it would cost time for nothing.
+MAX_NUMERAL_LENGTH = 40
+
+
 class NumeralError(ValueError):
     """A string that is not a numeral this module understands."""
 
@@ -66,6 +71,8 @@ def strip_separators(core: str) -> str:
 
 def parse_number(core: str) -> Decimal:
     """The exact value of a whole numeral: "128", "-3.9", "1.29万", "3万4000", "壹佰伍拾", "负三十二"."""
+    if len(core) > MAX_NUMERAL_LENGTH:
+        raise NumeralError(f"not a numeral: {len(core)} characters")
     text = strip_separators(core.strip())
     sign = 1
     if text[:1] in _SIGNS:

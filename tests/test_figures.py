@@ -249,3 +249,11 @@ def test_numeral_reader_accepts_what_cn2an_reads() -> None:
         "廿",
     ]:
         assert parse_number(surface) == Decimal(str(cn2an.cn2an(surface, "smart")))
+
+
+def test_a_run_of_digits_longer_than_any_quantity_is_not_a_figure() -> None:
+    assert only_checkworthy("1" * 10_000 + "人") == []
+    assert only_checkworthy("一" * 5_000 + "个人") == []
+    assert [f.value for f in only_checkworthy("9,999,999,999,999.99元")] == [
+        Decimal("9999999999999.99")
+    ]
