@@ -138,8 +138,10 @@ def main() -> None:
         readers.append((Score("trafilatura"), traf))
     hd_score = Score("htmldate") if hdate else None
     listed = 0
-    print("| page | title | date | body F1 | first/last | list? |" + (" traf. title | traf. date | traf. F1 | htmldate |" if traf else ""))
-    print("|---|---|---|---|---|---|" + ("---|---|---|---|" if traf else ""))
+    extra = " traf. title | traf. date | traf. F1 | traf. first/last |" if traf else ""
+    extra += " htmldate |" if hdate else ""
+    print("| page | title | date | body F1 | first/last | list? |" + extra)
+    print("|---|---|---|---|---|---|" + "---|" * extra.count("|"))
     for item in gold:
         html, _ = pages.decode_page(show(args.gne, item["page"]), None, None)
         body = gold_body(html, item["first"], item["last"])
@@ -157,7 +159,8 @@ def main() -> None:
                 score.f1.append(f1)
             inside = squash(item["first"]) in squash(text) and squash(item["last"]) in squash(text)
             score.contained += inside
-            cells.append(f"{'✓' if title_ok else '✗ ' + title[:30]} | {verdict} {date or ''} | {f1:.3f} | {'✓' if inside else '✗'}")
+            shown = "✓" if title_ok else "✗ " + title[:30]
+            cells.append(f"{shown} | {verdict} {date or ''} | {f1:.3f} | {'✓' if inside else '✗'}")
             if score.name == "factcheck":
                 is_list = bool(getattr(pages, "is_list_page", lambda _html: False)(html))
                 listed += is_list
@@ -173,15 +176,21 @@ def main() -> None:
             print(f"| {item['page'][6:]} | " + " | ".join(cells) + " |")
     n = len(gold)
     print(f"\n{n} pages; factcheck called {listed} of them list pages\n")
-    print("| reader | title exact | date right / wrong / none | body char F1 (mean) | first+last in body | ms a page |")
+    print(
+        "| reader | title exact | date right / wrong / none | body char F1 (mean) | first+last in body | ms a page |"
+    )
     print("|---|---|---|---|---|---|")
     for score, _ in readers:
         mean = sum(score.f1) / len(score.f1) if score.f1 else 0.0
         d = score.dates
-        print(f"| {score.name} | {score.titles}/{n} | {d['right']} / {d['wrong']} / {d['none']} | {mean:.3f} (n={len(score.f1)}) | {score.contained}/{n} | {1000 * score.seconds / n:.1f} |")
+        dates = f"{d['right']} / {d['wrong']} / {d['none']}"
+        body = f"{mean:.3f} (n={len(score.f1)}) | {score.contained}/{n}"
+        ms = 1000 * score.seconds / n
+        print(f"| {score.name} | {score.titles}/{n} | {dates} | {body} | {ms:.1f} |")
     if hd_score is not None:
         d = hd_score.dates
-        print(f"| htmldate (dates only) | | {d['right']} / {d['wrong']} / {d['none']} | | | {1000 * hd_score.seconds / n:.1f} |")
+        dates, ms = f"{d['right']} / {d['wrong']} / {d['none']}", 1000 * hd_score.seconds / n
+        print(f"| htmldate (dates only) | | {dates} | | | {ms:.1f} |")
 
 
 if __name__ == "__main__":

@@ -147,17 +147,22 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
 
 _TITLE_METAS = ("articletitle", "og:title", "title")
-_DATE_METAS = (
+_DATE_METAS = (  # publication first; an update stamp only when nothing else is given
     "pubdate",
     "publishdate",
     "publish_date",
     "publishtime",
+    "firstpublishedtime",
     "article:published_time",
     "og:article:published_time",
     "og:release_date",
+    "apub:time",
+    "og:time",
     "dc.date",
     "dcterms.issued",
+    "dateupdate",
 )
+_SITE_METAS = ("sitename", "og:site_name", "columnname", "application-name")
 _SITE_SUFFIX = re.compile(
     r"(人民政府|政府|门户网站?|門戶網站?|网站|網站|网|網|局|委员会|委員會|委|厅|廳|院|办公室|辦公室"
     r"|日报|日報|晚报|晚報|报|報|新闻|新聞|首页|首頁|频道|頻道|栏目|欄目|专题|專題|政务公开|政務公開"
@@ -165,6 +170,11 @@ _SITE_SUFFIX = re.compile(
 )
 _BRACKETED = re.compile(r"\s*[（(【\[][^（）()【】\[\]]*[）)】\]]$")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—－]\s|－|(?<!—)—(?!—))\s*")
+# Looser splits (bare -, --, spaces) cut a title only where a heading on the page agrees.
+_LOOSE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|-{1,2}|[–—－]{1,2})\s*|\s+")
+_HIDDEN_XPATH = etree.XPath("//*[@hidden or @style]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HEADING_MAX = 120  # longer lines are paragraphs, not headlines
 
 
 def parse_article(html: str, url: str, selectors: Selectors | None = None) -> ParsedPage:
@@ -175,9 +185,11 @@ def parse_article(html: str, url: str, selectors: Selectors | None = None) -> Pa
     metas = _metas(root)
     canonical = _canonical(root, metas, url)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    drop_hidden(root)
     picked = _pick(html, selectors) if selectors else _Picked()
-    title = picked.title or _generic_title(root, metas)
-    published = picked.published or _generic_date(root, metas, url)
+    lines = _LazyLines(root)
+    title = picked.title or _generic_title(root, metas, lines)
+    published = picked.published or _generic_date(metas, url, lines, title)
     body = picked.body if picked.body is not None else _body_lines(root)
     return ParsedPage(title=title, published=published, text="\n".join(body), canonical=canonical)
 
@@ -203,6 +215,17 @@ def _tree(html: str) -> HtmlElement | None:
         return lxml_html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+def drop_hidden(root: HtmlElement) -> None:
+    """Remove what a browser does not show: the hidden attribute, inline display:none and
+    visibility:hidden (keyword blocks hidden this way can be a page's densest text)."""
+    for element in _HIDDEN_XPATH(root):
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(
+            element.get("style") or ""
+        )
+        if hidden and element.getparent() is not None:
+            element.drop_tree()  # keeps the tail: it belongs to the parent
 
 
 def _metas(root: HtmlElement) -> dict[str, str]:
@@ -254,6 +277,20 @@ def _lines(element: HtmlElement) -> list[str]:
     return out
 
 
+class _LazyLines:
+    """The body's lines, read once and only when a rule needs them (a full-tree pass)."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self._root = root
+        self._lines: list[str] | None = None
+
+    def get(self) -> list[str]:
+        if self._lines is None:
+            body = self._root.find("body")
+            self._lines = _lines(body if body is not None else self._root)
+        return self._lines
+
+
 @dataclass
 class _Picked:
     title: str | None = None
@@ -289,18 +326,67 @@ def _selected_lines(soup: BeautifulSoup, css: str | None) -> list[str] | None:
     return _lines(fragment) or None
 
 
-def _generic_title(root: HtmlElement, metas: dict[str, str]) -> str:
-    for key in _TITLE_METAS:
-        if metas.get(key):
-            return strip_site_suffix(_SPACES.sub(" ", metas[key]).strip(), metas)
-    title = root.find(".//title")
-    if title is not None:
-        text = _SPACES.sub(" ", title.text_content()).strip()
-        if text:
+def _generic_title(root: HtmlElement, metas: dict[str, str], lines: _LazyLines) -> str:
+    """The meta or <title> title, cut to the heading on the page that agrees with it, else with
+    its site suffix stripped; a meta title that is a truncated <title> gives way to it."""
+    element = root.find(".//title")
+    tag_title = _SPACES.sub(" ", element.text_content()).strip() if element is not None else ""
+    meta_titles = [_SPACES.sub(" ", metas[k]).strip() for k in _TITLE_METAS if metas.get(k)]
+    h1s = {_squash(h.text_content()) for h in root.iter("h1")} - {""}
+    candidates = [t for t in dict.fromkeys([*meta_titles[:1], tag_title, *meta_titles[1:]]) if t]
+    cuttable = [t for t in candidates if _LOOSE_SEPARATORS.search(t) or _squash(t) in h1s]
+    for tier in (1, 2) if cuttable else ():  # the h1 first, then any short line (a full pass)
+        headings = h1s if tier == 1 else _headings(h1s, lines.get())
+        for text in cuttable:
+            agreed = _agreed_title(text, headings)
+            if agreed:
+                return agreed
+    for text in meta_titles:
+        if not (_squash(tag_title).startswith(_squash(text)) and len(tag_title) > len(text)):
             return strip_site_suffix(text, metas)
+    if tag_title:
+        return strip_site_suffix(tag_title, metas)
     for heading in root.iter("h1", "h2"):
         return " ".join(_lines(heading))
     return ""
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def _headings(h1s: set[str], lines: list[str]) -> set[str]:
+    found = set(h1s)
+    found.update(_squash(line) for line in lines if len(line) <= _HEADING_MAX)
+    found.discard("")
+    return found
+
+
+def _agreed_title(text: str, headings: set[str]) -> str | None:
+    """The longest run of the title's parts that a heading or short line on the page repeats,
+    when it holds most of the title and is not itself a site name."""
+    whole = _squash(text)
+    if whole in headings:
+        return text
+    spans, start = [], 0
+    for separator in _LOOSE_SEPARATORS.finditer(text):
+        if separator.start() > start:
+            spans.append((start, separator.start()))
+        start = separator.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    best: str | None = None
+    for i in range(len(spans)):
+        for j in range(len(spans) - 1, i - 1, -1):
+            if (i, j) == (0, len(spans) - 1):
+                continue
+            kept = text[spans[i][0] : spans[j][1]].strip()
+            squashed = _squash(kept)
+            if len(squashed) * 2 < len(whole) or (best and len(kept) <= len(best)):
+                continue
+            if squashed in headings and not _site_like(kept):
+                best = kept
+    return best
 
 
 def strip_site_suffix(title: str, metas: dict[str, str] | None = None) -> str:
@@ -327,13 +413,29 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[:end].strip()
 
 
-def _generic_date(root: HtmlElement, metas: dict[str, str], url: str) -> str | None:
+def _generic_date(metas: dict[str, str], url: str, lines: _LazyLines, title: str) -> str | None:
     for key in _DATE_METAS:
         found = find_date(metas.get(key, ""), compact=True)
         if found:
             return found
-    body = root.find("body")
-    return text_date(_lines(body if body is not None else root)) or url_date(url)
+    return text_date(lines.get()) or _byline_date(lines.get(), title) or url_date(url)
+
+
+def _byline_date(lines: list[str], title: str) -> str | None:
+    """An unlabelled date and time in the byline just under the headline ('中国网 2019-11-25
+    10:37', '2019-09-07 13:43 来源：…'); never from lists or footers further down."""
+    wanted = _squash(title)
+    if not wanted:
+        return None
+    for i, line in enumerate(lines):
+        if _squash(line) == wanted:
+            for byline in lines[i + 1 : i + 1 + _BYLINE_LINES]:
+                if len(byline) <= _BYLINE_MAX and _BYLINE_TIME.search(byline):
+                    found = find_date(byline)
+                    if found:
+                        return found
+            return None
+    return None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -346,10 +448,16 @@ _CN_DATE_RE = re.compile(
     rf"([{_CN_DIGIT}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,2}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 )
 _LABELS = (  # rank: a lower rank wins; 成文日期 is when a document was signed, not published
-    (0, r"(?:发布|發佈|發布|公布|公佈|发表|發表|发稿|發稿|更新)(?:时间|時間|日期)\s*[:：]?"),
+    (
+        0,
+        r"(?:发布|發佈|發布|公布|公佈|发表|發表|发稿|發稿|更新)(?:(?:时间|時間|日期)\s*[:：]?|于|於)",
+    ),
     (1, r"(?<![文布佈表稿新])(?:日期|时间|時間)\s*[:：]"),
     (2, r"(?:成文|发文|發文)日期\s*[:：]?"),
 )
+_BYLINE_LINES = 4
+_BYLINE_MAX = 80
+_BYLINE_TIME = re.compile(_YMD + r"\s*\d{1,2}:\d{2}|" + _YMD + r"[^\d]{0,8}(?:来源|來源)")
 _LABEL_RES = [(rank, re.compile(label + r"\s*(.{0,30})")) for rank, label in _LABELS]
 _BARE_LINE = re.compile(r"^[\[【(（]?\s*(" + _YMD + r")")
 _URL_DATES = (
