@@ -59,8 +59,9 @@ def gold_body(html: str, first: str, last: str) -> str | None:
     root = pages._tree(html)
     if root is None:
         return None
-    etree.strip_elements(root, "script", "style", "template", with_tail=False)
-    lines = pages._lines(root)
+    etree.strip_elements(root, *pages._DROP_TAGS, with_tail=False)
+    # Some pages close </html> early; libxml2 then puts the rest in sibling top-level elements.
+    lines = [line for top in [root, *root.itersiblings()] for line in pages._lines(top)]
     squashed = [squash(line) for line in lines]
     start = next((i for i, s in enumerate(squashed) if squash(first) in s), None)
     if start is None:

@@ -124,6 +124,7 @@ class ParsedPage:
     published: str | None
     text: str  # paragraphs joined by "\n"
     canonical: str | None = None  # <link rel=canonical> or og:url, absolute, when present
+    list_page: bool = False  # a list of links (an index or column page), not an article
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "object", "svg")
@@ -190,8 +191,25 @@ def parse_article(html: str, url: str, selectors: Selectors | None = None) -> Pa
     lines = _LazyLines(root)
     title = picked.title or _generic_title(root, metas, lines)
     published = picked.published or _generic_date(metas, url, lines, title)
-    body = picked.body if picked.body is not None else _body_lines(root)
-    return ParsedPage(title=title, published=published, text="\n".join(body), canonical=canonical)
+    list_page = False
+    if picked.body is not None:
+        body = picked.body
+    else:
+        block = _main_block(root)
+        body = _lines(block) if block is not None else []
+        list_page = _looks_like_list(root, block)
+    return ParsedPage(
+        title=title,
+        published=published,
+        text="\n".join(body),
+        canonical=canonical,
+        list_page=list_page,
+    )
+
+
+def is_list_page(html: str) -> bool:
+    """Whether a page is a list of links rather than an article (see ParsedPage.list_page)."""
+    return parse_article(html, "").list_page
 
 
 def text_date(lines: Iterable[str]) -> str | None:
@@ -539,9 +557,33 @@ def _cn_small(text: str) -> int:
 # --- finding the main block ---------------------------------------------------------------------
 
 
-def _body_lines(root: HtmlElement) -> list[str]:
-    block = _main_block(root)
-    return _lines(block) if block is not None else []
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_LIST_LINK_SHARE = 0.5  # on 62 real articles links hold up to 0.70 of the text, on lists 0.83+
+_LIST_DATED_LINKS = 5
+_NEAR_DATE = re.compile(_YMD + r"|(?<!\d)\d{1,2}-\d{2}(?!\d)")
+
+
+def _looks_like_list(root: HtmlElement, block: HtmlElement | None) -> bool:
+    """A list page: its main block has no sentence outside links, and links hold most of the
+    text or several links carry dates (2019-04-17 beside a title)."""
+    if block is not None:
+        ends = len(_SENTENCE_END.findall(block.text_content()))
+        if ends > sum(len(_SENTENCE_END.findall(a.text_content())) for a in block.iter("a")):
+            return False  # an article: a sentence of its own
+    body = root.find("body")
+    body = body if body is not None else root
+    total = _cjk_count(body.text_content())
+    if total and _link_cjk(body) >= _LIST_LINK_SHARE * total:
+        return True
+    return sum(_dated(a) for a in body.iter("a")) >= _LIST_DATED_LINKS
+
+
+def _dated(anchor: HtmlElement) -> bool:
+    parent = anchor.getparent()
+    near = anchor.text_content() + (anchor.tail or "")[:40]
+    if parent is not None and parent.tag in ("li", "td", "dd", "dt", "p") and len(parent) <= 4:
+        near += parent.text_content()[:200]
+    return bool(_NEAR_DATE.search(near) or url_date(anchor.get("href") or ""))
 
 
 def _main_block(root: HtmlElement) -> HtmlElement | None:
