@@ -173,6 +173,9 @@ _BRACKETED = re.compile(r"\s*[（(【\[][^（）()【】\[\]]*[）)】\]]$")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—－]\s|－|(?<!—)—(?!—))\s*")
 # Looser splits (bare -, --, spaces) cut a title only where a heading on the page agrees.
 _LOOSE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|-{1,2}|[–—－]{1,2})\s*|\s+")
+_LOOSE_TAIL = re.compile(
+    r"(?:\s*(?<![-–—－])(?:-{1,2}|[–—－]{2})(?![-–—－])\s*|\s+)([^\s\-–—－_|｜]+)$"
+)
 _HIDDEN_XPATH = etree.XPath("//*[@hidden or @style]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADING_MAX = 120  # longer lines are paragraphs, not headlines
@@ -408,14 +411,39 @@ def _agreed_title(text: str, headings: set[str]) -> str | None:
 
 
 def strip_site_suffix(title: str, metas: dict[str, str] | None = None) -> str:
-    """Drop trailing site and column names: '通知_太原市人民政府' -> '通知'."""
-    names = {v.strip() for k, v in (metas or {}).items() if k in ("sitename", "columnname")}
+    """Drop trailing site and column names: '通知_太原市人民政府' -> '通知'; after a bare '-' or
+    '--' only a site-like name, after a space only the page's own site or column name."""
+    names = {v.strip() for k, v in (metas or {}).items() if k in _SITE_METAS}
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
     while len(parts) > 1 and (parts[-1].strip() in names or _site_like(parts[-1])):
         parts.pop()
     if len(parts) == len([p for p in _TITLE_SEPARATORS.split(title) if p.strip()]):
-        return title.strip()  # nothing dropped: keep the title's own punctuation
-    return _rejoin(title, parts)
+        kept = title.strip()  # nothing dropped: keep the title's own punctuation
+    else:
+        kept = _rejoin(title, parts)
+    while True:
+        loose = _loose_suffix(kept, names)
+        if loose is None:
+            return kept
+        kept = loose
+
+
+def _loose_suffix(title: str, names: set[str]) -> str | None:
+    """The title without its last part after a bare dash or a space, when that part names a
+    site ('…-新华网', '… 湖南省中医药研究院附属医院' given as SiteName); None otherwise."""
+    match = _LOOSE_TAIL.search(title)
+    if match is None or not match.group(1).strip():
+        return None
+    head, separator, tail = (
+        title[: match.start()],
+        match.group(0)[: -len(match.group(1))],
+        match.group(1),
+    )
+    if not head.strip() or (head[-1].isdigit() and tail[0].isdigit()):
+        return None  # 1-10月, 2019-2020年: a range, not a separator
+    if tail in names or (separator.strip() and _site_like(tail)):
+        return head.rstrip()
+    return None
 
 
 def _site_like(part: str) -> bool:
