@@ -476,7 +476,9 @@ def _byline_date(lines: list[str], title: str) -> str | None:
     for i, line in enumerate(lines):
         if _squash(line) == wanted:
             for byline in lines[i + 1 : i + 1 + _BYLINE_LINES]:
-                if len(byline) <= _BYLINE_MAX and _BYLINE_TIME.search(byline):
+                if len(byline) > _BYLINE_MAX or _SENTENCE_END.search(byline):
+                    return None  # the body has begun: the byline comes before it
+                if _BYLINE_TIME.search(byline):
                     found = find_date(byline)
                     if found:
                         return found
