@@ -365,7 +365,7 @@ def _generic_title(root: HtmlElement, metas: dict[str, str], lines: _LazyLines) 
     candidates = [t for t in dict.fromkeys([*meta_titles[:1], tag_title, *meta_titles[1:]]) if t]
     cuttable = [t for t in candidates if _LOOSE_SEPARATORS.search(t) or _squash(t) in h1s]
     for text in cuttable:  # the h1 first
-        agreed = _agreed_title(text, h1s)
+        agreed = _agreed_title(text, h1s, share=0.0)  # the h1 is evidence enough
         if agreed:
             return agreed
     whole = [t for t in meta_titles if not _truncates(t, tag_title)]
@@ -406,7 +406,7 @@ def _headings(h1s: set[str], lines: list[str]) -> set[str]:
     return found
 
 
-def _agreed_title(text: str, headings: set[str]) -> str | None:
+def _agreed_title(text: str, headings: set[str], share: float = 0.5) -> str | None:
     """The longest run of the title's parts that a heading or short line on the page repeats,
     when it holds most of the title and is not itself a site name."""
     whole = _squash(text)
@@ -426,7 +426,7 @@ def _agreed_title(text: str, headings: set[str]) -> str | None:
                 continue
             kept = text[spans[i][0] : spans[j][1]].strip()
             squashed = _squash(kept)
-            if len(squashed) * 2 < len(whole) or (best and len(kept) <= len(best)):
+            if len(squashed) < share * len(whole) or (best and len(kept) <= len(best)):
                 continue
             if squashed in headings and not _site_like(kept):
                 best = kept
