@@ -124,6 +124,7 @@ class ParsedPage:
     published: str | None
     text: str  # paragraphs joined by "\n"
     canonical: str | None = None  # <link rel=canonical> or og:url, absolute, when present
+    list_page: bool = False  # a list of links (an index or column page), not an article
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "object", "svg")
@@ -147,17 +148,22 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
 
 _TITLE_METAS = ("articletitle", "og:title", "title")
-_DATE_METAS = (
+_DATE_METAS = (  # publication first; an update stamp only when nothing else is given
     "pubdate",
     "publishdate",
     "publish_date",
     "publishtime",
+    "firstpublishedtime",
     "article:published_time",
     "og:article:published_time",
     "og:release_date",
+    "apub:time",
+    "og:time",
     "dc.date",
     "dcterms.issued",
+    "dateupdate",
 )
+_SITE_METAS = ("sitename", "og:site_name", "columnname", "application-name")
 _SITE_SUFFIX = re.compile(
     r"(人民政府|政府|门户网站?|門戶網站?|网站|網站|网|網|局|委员会|委員會|委|厅|廳|院|办公室|辦公室"
     r"|日报|日報|晚报|晚報|报|報|新闻|新聞|首页|首頁|频道|頻道|栏目|欄目|专题|專題|政务公开|政務公開"
@@ -165,6 +171,15 @@ _SITE_SUFFIX = re.compile(
 )
 _BRACKETED = re.compile(r"\s*[（(【\[][^（）()【】\[\]]*[）)】\]]$")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s[-–—－]\s|－|(?<!—)—(?!—))\s*")
+# Looser splits (bare -, --, spaces) cut a title only where a heading on the page agrees.
+_LOOSE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|-{1,2}|[–—－]{1,2})\s*|\s+")
+_LOOSE_TAIL = re.compile(
+    r"(?:\s*(?<![-–—－])(?:-{1,2}|[–—－]{2})(?![-–—－])\s*|\s+)([^\s\-–—－_|｜]+)$"
+)
+_BARE_DASH = re.compile(r"\D-{1,2}|-{1,2}\D")  # not 1-10月
+_HIDDEN_XPATH = etree.XPath("//*[@hidden or @style]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HEADING_MAX = 120  # longer lines are paragraphs, not headlines
 
 
 def parse_article(html: str, url: str, selectors: Selectors | None = None) -> ParsedPage:
@@ -175,11 +190,31 @@ def parse_article(html: str, url: str, selectors: Selectors | None = None) -> Pa
     metas = _metas(root)
     canonical = _canonical(root, metas, url)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    if _may_hide(html):  # most pages hide nothing: skip the tree search
+        drop_hidden(root)
     picked = _pick(html, selectors) if selectors else _Picked()
-    title = picked.title or _generic_title(root, metas)
-    published = picked.published or _generic_date(root, metas, url)
-    body = picked.body if picked.body is not None else _body_lines(root)
-    return ParsedPage(title=title, published=published, text="\n".join(body), canonical=canonical)
+    lines = _LazyLines(root)
+    title = picked.title or _generic_title(root, metas, lines)
+    published = picked.published or _generic_date(metas, url, lines, title)
+    list_page = False
+    if picked.body is not None:
+        body = picked.body
+    else:
+        block = _main_block(root)
+        body = _lines(block) if block is not None else []
+        list_page = _looks_like_list(root, block)
+    return ParsedPage(
+        title=title,
+        published=published,
+        text="\n".join(body),
+        canonical=canonical,
+        list_page=list_page,
+    )
+
+
+def is_list_page(html: str) -> bool:
+    """Whether a page is a list of links rather than an article (see ParsedPage.list_page)."""
+    return parse_article(html, "").list_page
 
 
 def text_date(lines: Iterable[str]) -> str | None:
@@ -203,6 +238,23 @@ def _tree(html: str) -> HtmlElement | None:
         return lxml_html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+def _may_hide(html: str) -> bool:
+    # Substring tests run in C; a case-insensitive regex over the page cost a third of a parse.
+    low = html.lower()
+    return "hidden" in low or ("none" in low and "display" in low)
+
+
+def drop_hidden(root: HtmlElement) -> None:
+    """Remove what a browser does not show: the hidden attribute, inline display:none and
+    visibility:hidden (keyword blocks hidden this way can be a page's densest text)."""
+    for element in _HIDDEN_XPATH(root):
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(
+            element.get("style") or ""
+        )
+        if hidden and element.getparent() is not None:
+            element.drop_tree()  # keeps the tail: it belongs to the parent
 
 
 def _metas(root: HtmlElement) -> dict[str, str]:
@@ -254,6 +306,20 @@ def _lines(element: HtmlElement) -> list[str]:
     return out
 
 
+class _LazyLines:
+    """The body's lines, read once and only when a rule needs them (a full-tree pass)."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self._root = root
+        self._lines: list[str] | None = None
+
+    def get(self) -> list[str]:
+        if self._lines is None:
+            body = self._root.find("body")
+            self._lines = _lines(body if body is not None else self._root)
+        return self._lines
+
+
 @dataclass
 class _Picked:
     title: str | None = None
@@ -289,29 +355,118 @@ def _selected_lines(soup: BeautifulSoup, css: str | None) -> list[str] | None:
     return _lines(fragment) or None
 
 
-def _generic_title(root: HtmlElement, metas: dict[str, str]) -> str:
-    for key in _TITLE_METAS:
-        if metas.get(key):
-            return strip_site_suffix(_SPACES.sub(" ", metas[key]).strip(), metas)
-    title = root.find(".//title")
-    if title is not None:
-        text = _SPACES.sub(" ", title.text_content()).strip()
-        if text:
-            return strip_site_suffix(text, metas)
+def _generic_title(root: HtmlElement, metas: dict[str, str], lines: _LazyLines) -> str:
+    """The meta or <title> title, cut to the heading on the page that agrees with it, else with
+    its site suffix stripped; a meta title that is a truncated <title> gives way to it."""
+    element = root.find(".//title")
+    tag_title = _SPACES.sub(" ", element.text_content()).strip() if element is not None else ""
+    meta_titles = [_SPACES.sub(" ", metas[k]).strip() for k in _TITLE_METAS if metas.get(k)]
+    h1s = {_squash(h.text_content()) for h in root.iter("h1")} - {""}
+    candidates = [t for t in dict.fromkeys([*meta_titles[:1], tag_title, *meta_titles[1:]]) if t]
+    cuttable = [t for t in candidates if _LOOSE_SEPARATORS.search(t) or _squash(t) in h1s]
+    for text in cuttable:  # the h1 first
+        agreed = _agreed_title(text, h1s, share=0.0)  # the h1 is evidence enough
+        if agreed:
+            return agreed
+    whole = [t for t in meta_titles if not _truncates(t, tag_title)]
+    if whole and not _TITLE_SEPARATORS.search(whole[0]) and not _BARE_DASH.search(whole[0]):
+        return whole[0]  # a CMS field such as ArticleTitle: nothing to cut, no pass over the page
+    if cuttable:
+        headings = _headings(h1s, lines.get())  # then any short line (a full pass)
+        for text in cuttable:
+            agreed = _agreed_title(text, headings)
+            if agreed:
+                return agreed
+    if whole:
+        return strip_site_suffix(whole[0], metas)
+    if tag_title:
+        return strip_site_suffix(tag_title, metas)
     for heading in root.iter("h1", "h2"):
         return " ".join(_lines(heading))
     return ""
 
 
+def _truncates(meta: str, tag_title: str) -> bool:
+    # og:title "奖金711万元！" cut at a quote from <title> "奖金711万元！"中国诺贝尔奖"…_网易新闻"
+    # and not '通知' from '通知_示例市人民政府', where the rest starts at a separator.
+    whole, part = _squash(tag_title), _squash(meta)
+    if len(whole) <= len(part) or not whole.startswith(part):
+        return False
+    return _LOOSE_SEPARATORS.match(whole[len(part) :]) is None
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def _headings(h1s: set[str], lines: list[str]) -> set[str]:
+    found = set(h1s)
+    found.update(_squash(line) for line in lines if len(line) <= _HEADING_MAX)
+    found.discard("")
+    return found
+
+
+def _agreed_title(text: str, headings: set[str], share: float = 0.5) -> str | None:
+    """The longest run of the title's parts that a heading or short line on the page repeats,
+    when it holds most of the title and is not itself a site name."""
+    whole = _squash(text)
+    if whole in headings:
+        return text
+    spans, start = [], 0
+    for separator in _LOOSE_SEPARATORS.finditer(text):
+        if separator.start() > start:
+            spans.append((start, separator.start()))
+        start = separator.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    best: str | None = None
+    for i in range(len(spans)):
+        for j in range(len(spans) - 1, i - 1, -1):
+            if (i, j) == (0, len(spans) - 1):
+                continue
+            kept = text[spans[i][0] : spans[j][1]].strip()
+            squashed = _squash(kept)
+            if len(squashed) < share * len(whole) or (best and len(kept) <= len(best)):
+                continue
+            if squashed in headings and not _site_like(kept):
+                best = kept
+    return best
+
+
 def strip_site_suffix(title: str, metas: dict[str, str] | None = None) -> str:
-    """Drop trailing site and column names: '通知_太原市人民政府' -> '通知'."""
-    names = {v.strip() for k, v in (metas or {}).items() if k in ("sitename", "columnname")}
+    """Drop trailing site and column names: '通知_太原市人民政府' -> '通知'; after a bare '-' or
+    '--' only a site-like name, after a space only the page's own site or column name."""
+    names = {v.strip() for k, v in (metas or {}).items() if k in _SITE_METAS}
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
     while len(parts) > 1 and (parts[-1].strip() in names or _site_like(parts[-1])):
         parts.pop()
     if len(parts) == len([p for p in _TITLE_SEPARATORS.split(title) if p.strip()]):
-        return title.strip()  # nothing dropped: keep the title's own punctuation
-    return _rejoin(title, parts)
+        kept = title.strip()  # nothing dropped: keep the title's own punctuation
+    else:
+        kept = _rejoin(title, parts)
+    while True:
+        loose = _loose_suffix(kept, names)
+        if loose is None:
+            return kept
+        kept = loose
+
+
+def _loose_suffix(title: str, names: set[str]) -> str | None:
+    """The title without its last part after a bare dash or a space, when that part names a
+    site ('…-新华网', '… 湖南省中医药研究院附属医院' given as SiteName); None otherwise."""
+    match = _LOOSE_TAIL.search(title)
+    if match is None or not match.group(1).strip():
+        return None
+    head, separator, tail = (
+        title[: match.start()],
+        match.group(0)[: -len(match.group(1))],
+        match.group(1),
+    )
+    if not head.strip() or (head[-1].isdigit() and tail[0].isdigit()):
+        return None  # 1-10月, 2019-2020年: a range, not a separator
+    if tail in names or (separator.strip() and _site_like(tail)):
+        return head.rstrip()
+    return None
 
 
 def _site_like(part: str) -> bool:
@@ -327,13 +482,31 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[:end].strip()
 
 
-def _generic_date(root: HtmlElement, metas: dict[str, str], url: str) -> str | None:
+def _generic_date(metas: dict[str, str], url: str, lines: _LazyLines, title: str) -> str | None:
     for key in _DATE_METAS:
         found = find_date(metas.get(key, ""), compact=True)
         if found:
             return found
-    body = root.find("body")
-    return text_date(_lines(body if body is not None else root)) or url_date(url)
+    return text_date(lines.get()) or _byline_date(lines.get(), title) or url_date(url)
+
+
+def _byline_date(lines: list[str], title: str) -> str | None:
+    """An unlabelled date and time in the byline just under the headline ('中国网 2019-11-25
+    10:37', '2019-09-07 13:43 来源：…'); never from lists or footers further down."""
+    wanted = _squash(title)
+    if not wanted:
+        return None
+    for i, line in enumerate(lines):
+        if _squash(line) == wanted:
+            for byline in lines[i + 1 : i + 1 + _BYLINE_LINES]:
+                if len(byline) > _BYLINE_MAX or _sentence_ends(byline):
+                    return None  # the body has begun: the byline comes before it
+                if _BYLINE_TIME.search(byline):
+                    found = find_date(byline)
+                    if found:
+                        return found
+            return None
+    return None
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -346,10 +519,16 @@ _CN_DATE_RE = re.compile(
     rf"([{_CN_DIGIT}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,2}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 )
 _LABELS = (  # rank: a lower rank wins; 成文日期 is when a document was signed, not published
-    (0, r"(?:发布|發佈|發布|公布|公佈|发表|發表|发稿|發稿|更新)(?:时间|時間|日期)\s*[:：]?"),
+    (
+        0,
+        r"(?:发布|發佈|發布|公布|公佈|发表|發表|发稿|發稿|更新)(?:(?:时间|時間|日期)\s*[:：]?|于|於)",
+    ),
     (1, r"(?<![文布佈表稿新])(?:日期|时间|時間)\s*[:：]"),
     (2, r"(?:成文|发文|發文)日期\s*[:：]?"),
 )
+_BYLINE_LINES = 4
+_BYLINE_MAX = 80
+_BYLINE_TIME = re.compile(_YMD + r"\s*\d{1,2}:\d{2}|" + _YMD + r"[^\d]{0,8}(?:来源|來源)")
 _LABEL_RES = [(rank, re.compile(label + r"\s*(.{0,30})")) for rank, label in _LABELS]
 _BARE_LINE = re.compile(r"^[\[【(（]?\s*(" + _YMD + r")")
 _URL_DATES = (
@@ -431,9 +610,36 @@ def _cn_small(text: str) -> int:
 # --- finding the main block ---------------------------------------------------------------------
 
 
-def _body_lines(root: HtmlElement) -> list[str]:
-    block = _main_block(root)
-    return _lines(block) if block is not None else []
+_LIST_LINK_SHARE = 0.5  # on 62 real articles links hold up to 0.70 of the text, on lists 0.83+
+_LIST_DATED_LINKS = 5
+_NEAR_DATE = re.compile(_YMD + r"|(?<!\d)\d{1,2}-\d{2}(?!\d)")
+
+
+def _looks_like_list(root: HtmlElement, block: HtmlElement | None) -> bool:
+    """A list page: its main block has no sentence outside links, and links hold most of the
+    text or several links carry dates (2019-04-17 beside a title)."""
+    if block is not None:
+        ends = _sentence_ends(block.text_content())
+        if ends > sum(_sentence_ends(a.text_content()) for a in block.iter("a")):
+            return False  # an article: a sentence of its own
+    body = root.find("body")
+    body = body if body is not None else root
+    total = _cjk_count(body.text_content())
+    if total and _link_cjk(body) >= _LIST_LINK_SHARE * total:
+        return True
+    return sum(_dated(a) for a in body.iter("a")) >= _LIST_DATED_LINKS
+
+
+def _sentence_ends(text: str) -> int:
+    return sum(text.count(mark) for mark in "。！？!?")  # str.count: faster than a regex here
+
+
+def _dated(anchor: HtmlElement) -> bool:
+    parent = anchor.getparent()
+    near = anchor.text_content() + (anchor.tail or "")[:40]
+    if parent is not None and parent.tag in ("li", "td", "dd", "dt", "p") and len(parent) <= 4:
+        near += parent.text_content()[:200]
+    return bool(_NEAR_DATE.search(near) or url_date(anchor.get("href") or ""))
 
 
 def _main_block(root: HtmlElement) -> HtmlElement | None:

@@ -403,3 +403,188 @@ def test_scope_is_host_and_port_exact() -> None:
     html = page(body='<a href="http://127.0.0.1:9999/news/a.html">甲</a><a href="b.html">乙</a>')
     links, _ = list_links(html, BASE + "/news/index.html", source())
     assert links == [BASE + "/news/b.html"]
+
+
+# --- real saved pages (tests/fixtures/real-pages/README.md: GNE's test pages, not made up) -----
+
+REAL = Path(__file__).parent / "fixtures" / "real-pages"
+
+
+def real(name: str) -> ParsedPage:
+    html, _ = decode_page((REAL / name).read_bytes(), None, None)
+    return parse_article(html, "http://example.invalid/a.html")
+
+
+def test_real_hidden_keyword_block_is_not_the_body() -> None:
+    parsed = real("njxfhn-1.html")
+    assert parsed.text.startswith("冒充银行经理来电骗事主称其有巨额信用卡欠款")
+    assert "江门警方提示" in parsed.text
+    assert "最新报导" not in parsed.text  # the display:none paragraphs
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("163-3.html", '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?'),  # not the og:title
+        ("gamersky-gamersky.html", "逆水寒再按照这个速度研发下去 应该马上就要收到律师函了！"),
+        ("xinhuanet-1.html", "法国全国大罢工再次严重影响交通"),
+        ("qq-2.html", "棱镜|数据业大整顿：爬虫与现金贷共生共荣，用户信息几元不等"),
+        (
+            "other-1.html",
+            "全国人民代表大会常务委员会关于批准财政部发行特别国债购买外汇及调整2007 年末国债余额限额的决议",
+        ),
+    ],
+)
+def test_real_titles(name: str, title: str) -> None:
+    assert real(name).title == title
+
+
+@pytest.mark.parametrize(
+    ("name", "date"),
+    [
+        ("baijiahao-1.html", "2019-10-08"),  # meta dateUpdate
+        ("other-1.html", "2007-08-20"),  # meta firstpublishedtime
+        ("toutiao-4.html", "2019-11-25"),  # unlabelled byline under the headline
+        ("xinhuanet-1.html", "2019-12-10"),  # the byline, not the related list's 2018 dates
+    ],
+)
+def test_real_dates(name: str, date: str) -> None:
+    assert real(name).published == date
+
+
+def test_real_list_page_and_articles() -> None:
+    assert real("list-163-1.html").list_page
+    for name in ("163-3.html", "xinhuanet-1.html", "toutiao-4.html", "njxfhn-1.html"):
+        assert not real(name).list_page, name
+
+
+# --- made-up cases for each reading rule (every page here is made up) ---------------------------
+
+ARTICLE = f"<p>{BODY}</p><p>{BODY}</p>"
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        '<div style="display: none">{}</div>',
+        '<div style="DISPLAY:NONE;color:red">{}</div>',
+        '<section style="visibility:hidden">{}</section>',
+        "<div hidden>{}</div>",
+        "<template><div>{}</div></template>",
+        "<noscript><div>{}</div></noscript>",
+    ],
+)
+def test_hidden_blocks_never_become_the_body(hidden: str) -> None:
+    keywords = "关键词示例市扫黑除恶招商引资旅游" * 30
+    html = page("", hidden.format(f"<p>{keywords}</p>") + f'<div class="c">{ARTICLE}</div>')
+    parsed = parse_article(html, BASE + "/x.html")
+    assert BODY in parsed.text and "关键词" not in parsed.text
+
+
+def test_hidden_element_keeps_the_text_after_it() -> None:
+    html = page(
+        "", f'<div><p>前文。<span style="display:none">隐藏</span>后文。</p>{ARTICLE}</div>'
+    )
+    text = parse_article(html, BASE + "/x.html").text
+    assert "前文。后文。" in text and "隐藏" not in text
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # a separator without spaces, cut where the h1 agrees
+        (
+            "<title>示例市召开推进会-示例频道</title>",
+            "<h1>示例市召开推进会</h1>",
+            "示例市召开推进会",
+        ),
+        ("<title>示例市召开推进会--示例新闻网</title>", "", "示例市召开推进会"),
+        (
+            "<title>示例市召开推进会|示例星空</title>",
+            "<h1>示例市召开推进会</h1>",
+            "示例市召开推进会",
+        ),
+        # a space before the page's own site name
+        (
+            '<meta name="SiteName" content="示例市中医院"><title>我院举办技能大赛 示例市中医院</title>',
+            "",
+            "我院举办技能大赛",
+        ),
+        # a column prefix, the rest repeated as the page's headline line
+        (
+            "<title>明日预测--示例指数上涨2.3%</title>",
+            "<div>示例指数上涨2.3%</div>",
+            "示例指数上涨2.3%",
+        ),
+        # real titles holding separators stay whole
+        (
+            "<title>棱镜|示例业大整顿_示例网</title>",
+            "<h1>棱镜|示例业大整顿</h1>",
+            "棱镜|示例业大整顿",
+        ),
+        ("<title>1-10月示例县投资增长</title>", "", "1-10月示例县投资增长"),
+        ("<title>示例 通知</title>", "", "示例 通知"),
+        # a truncated og:title gives way to the h1 that agrees with <title>
+        (
+            '<meta property="og:title" content="奖金7万元！"><title>奖金7万元！"示例奖"揭晓_示例新闻</title>',
+            '<h1>奖金7万元！"示例奖"揭晓</h1>',
+            '奖金7万元！"示例奖"揭晓',
+        ),
+    ],
+)
+def test_title_rules(head: str, body: str, expected: str) -> None:
+    assert parse_article(page(head, body + ARTICLE), BASE + "/x.html").title == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        ('<meta itemprop="dateUpdate" content="2019-10-08 12:00:57">', "", "2019-10-08"),
+        ('<meta name="firstpublishedtime" content="2007-08-20-23:59:59">', "", "2007-08-20"),
+        ('<meta name="apub:time" content="2019-9-7 21:30:50">', "", "2019-09-07"),
+        ('<meta property="og:time " content="2019年11月25日 16:04">', "", "2019-11-25"),
+        ('<meta name="publishdate" content="2019-06-15">', "", "2019-06-15"),
+        (
+            "<title>示例标题</title>",
+            "<h1>示例标题</h1><div>发表于2014-08-24 21:30| 来源示例</div>",
+            "2014-08-24",
+        ),
+        # the unlabelled date beside the source, right under the headline
+        (
+            "<title>示例标题</title>",
+            "<h1>示例标题</h1><div>示例网 2019-11-25 10:37:31</div>",
+            "2019-11-25",
+        ),
+        (
+            "<title>示例标题</title>",
+            "<h1>示例标题</h1><div>2019-09-07 13:43 来源: 示例报</div>",
+            "2019-09-07",
+        ),
+    ],
+)
+def test_date_rules(head: str, body: str, expected: str) -> None:
+    assert parse_article(page(head, body + ARTICLE), BASE + "/x.html").published == expected
+
+
+def test_no_date_from_related_lists_or_comments() -> None:
+    related = "".join(
+        f'<li><a href="/a{i}.html">示例旧闻{i}</a> 2018-03-0{i} 08:58</li>' for i in range(1, 6)
+    )
+    body = f"<h1>示例标题</h1><div>{ARTICLE}</div><ul>{related}</ul><p>网友 2019-01-02 17:51:44</p>"
+    assert parse_article(page("<title>示例标题</title>", body), BASE + "/x.html").published is None
+
+
+def test_list_page_detection_made_up() -> None:
+    items = "".join(
+        f'<li><a href="/news/t2019041{i}_{i}.html">示例市召开第{i}次工作会议</a><span>2019-04-1{i}</span></li>'
+        for i in range(6)
+    )
+    footer = (
+        "<div>主办单位：示例市人民政府办公室 承办单位：示例市大数据中心 地址：示例市示例路1号" * 3
+        + "</div>"
+    )
+    assert parse_article(page("", f"<ul>{items}</ul>{footer}"), BASE + "/news/").list_page
+    article = page(
+        "<title>示例标题</title>", f"<h1>示例标题</h1><div>{ARTICLE}</div><ul>{items}</ul>"
+    )
+    assert not parse_article(article, BASE + "/x.html").list_page
