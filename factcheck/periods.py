@@ -21,7 +21,7 @@ _BASE_BEFORE = re.compile(r"(?:较|比|与|同|相比|相较|对比)$")
 _BASE_AFTER = re.compile(r"^(?:同期)?(?:相比|相较|比较)")
 _SAME_PERIOD = re.compile(r"^同期")
 _AS_OF_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)$")
-_SINCE_AFTER = re.compile(r"^(?:开展|启动|实施|开始)?(?:以来|来)")
+_SINCE_AFTER = re.compile(r"^(?:开展|启动|实施|开始)?(?:以来|来|的时间里?|时间里)")
 _NOW = re.compile(r"(?:截至|截止到?|截至到)(?:目前|现在|今天|当前|日前|发稿时|记者发稿时)")
 _MONTH_END = re.compile(r"(?:截至|截止到?)(\d{1,2})月(?:底|末|份)?")
 _CAMPAIGN = re.compile(
@@ -30,6 +30,8 @@ _CAMPAIGN = re.compile(
 )
 _YEAR_START = re.compile(r"(今年|本年|年初|去年)(?:以来)")
 _TOTAL = re.compile(r"累计")
+_TOPIC_BEFORE = re.compile(r"(?:^|[。！？!?\n])[在于从自]?$")
+_TOPIC_AFTER = re.compile(r"^(?:以来|来)?[,，]")
 _SAME_PERIOD_CHANGE = re.compile(r"同比")
 
 
@@ -106,7 +108,12 @@ class PeriodReader:
             self._nearest(in_sentence, "sentence")
             or self._from_base(base_mark, at)
             or self._nearest(
-                self._between(scope.paragraph_start, scope.sentence_start), "paragraph"
+                [
+                    m
+                    for m in self._between(scope.paragraph_start, scope.sentence_start)
+                    if self._heads_sentence(m)
+                ],
+                "paragraph",
             )
             or self._in_title(scope)
             or title
@@ -131,6 +138,12 @@ class PeriodReader:
             return None
         text = self.norm[mark.start : mark.end]
         return Period(CALENDAR, shift_years(mark.base, 1), None, text, "sentence")
+
+    def _heads_sentence(self, mark: _Mark) -> bool:
+        """今年一季度，… / 截至目前，…: a time that opens its sentence holds for the paragraph;
+        one inside a sentence (于2013年6月刑满释放) is an event's."""
+        before = self.norm[max(0, mark.start - 2) : mark.start]
+        return bool(_TOPIC_BEFORE.search(before) and _TOPIC_AFTER.match(self.norm[mark.end :]))
 
     def _in_title(self, scope: Scope) -> Period | None:
         if scope.title is None or scope.title[0] >= scope.paragraph_start:
