@@ -110,18 +110,27 @@ def _division(place: str | None, code: str | None = None) -> Division | None:
     return place_division(place, code)
 
 
+@lru_cache(maxsize=4096)
+def _is_place(place: str | None, code: str | None = None) -> bool:
+    """A code, or a name the gazetteer knows (者从市, stored before migration 7, is none)."""
+    if code or _division(place) is not None:
+        return True
+    return bool(place and (gazetteer().lookup(place) or place in gazetteer().regions))
+
+
 def same_place(a: str | None, a_code: str | None, b: str | None, b_code: str | None) -> bool:
-    """Both places known and one division (by gazetteer code; by name when one is unknown to it)."""
+    """Both places known and one division (by gazetteer code; by name when one is ambiguous)."""
+    if not _is_place(a, a_code) or not _is_place(b, b_code):
+        return False
     da, db = _division(a, a_code), _division(b, b_code)
     if da is not None and db is not None:
         return da.code == db.code
-    ka, kb = place_key(a), place_key(b)
-    return bool(ka and kb and ka == kb)
+    return bool(a and b and a == b)
 
 
 def place_ok(a: str | None, a_code: str | None, b: str | None, b_code: str | None) -> bool:
     """Unknown on either side is compatible; otherwise one division (小店区 is not 太原市)."""
-    if not (a or a_code) or not (b or b_code):
+    if not _is_place(a, a_code) or not _is_place(b, b_code):
         return True
     return same_place(a, a_code, b, b_code)
 
