@@ -103,10 +103,12 @@ class Gazetteer:
             self.regions[name] = tuple(self.abbreviations[ch] for ch in members.split())
         self.blockers = frozenset(rules.get("not_places", []))
         self.weak = frozenset(rules.get("weak", []))
-        # Longest match by first character: the lengths of the names starting with it.
+        # Longest match by the first two characters (every name has two or more): the lengths of
+        # the words starting with them, longest first; one slice and one lookup per character.
+        self._words = frozenset((*self.names, *self.regions, *self.blockers))
         self._lengths: dict[str, list[int]] = {}
-        for name in (*self.names, *self.regions, *self.blockers):
-            self._lengths.setdefault(name[0], []).append(len(name))
+        for name in self._words:
+            self._lengths.setdefault(name[:2], []).append(len(name))
         for first, lengths in self._lengths.items():
             self._lengths[first] = sorted(set(lengths), reverse=True)
 
@@ -148,13 +150,11 @@ class Gazetteer:
         """Leftmost-longest matches of names, regions and blockers, in order (blockers kept)."""
         found: list[tuple[int, int, str]] = []
         i, n = 0, len(text)
-        lengths = self._lengths
+        lengths, words = self._lengths, self._words
         while i < n:
-            for length in lengths.get(text[i], ()):
+            for length in lengths.get(text[i : i + 2], ()):
                 word = text[i : i + length]
-                if len(word) == length and (
-                    word in self.names or word in self.regions or word in self.blockers
-                ):
+                if word in words:
                     found.append((i, i + length, word))
                     i += length
                     break
