@@ -274,8 +274,9 @@ def _add_place(claim: Claim, context: _Context) -> None:
     sentence = claim.sentence
     in_sentence = [m for m in context.places if sentence.start <= m.start and m.end <= sentence.end]
     before = [m for m in in_sentence if m.end <= claim.start]
-    mention = (before or in_sentence or [None])[-1]
-    if mention is not None:
+    named = before or in_sentence
+    if named:
+        mention = named[-1]
         division = mention.division
         claim.place = division.name if division else mention.text
         claim.place_code = division.code if division else None

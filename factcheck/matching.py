@@ -322,10 +322,11 @@ class Matcher:
         key = self._key(claim)
         if key is None or not (claim.place or claim.place_code) or period is None:
             return []  # a contradiction needs a stated place and period
-        if period.kind == CUMULATIVE:
-            same_period, value = "f.period_kind = ?", CUMULATIVE
-        else:
-            same_period, value = "f.period = ?", period.value
+        same_period, value = (
+            ("f.period_kind = ?", CUMULATIVE)
+            if period.kind == CUMULATIVE
+            else ("f.period = ?", period.value or "")
+        )
         sql = (
             f"SELECT {_FACT_COLUMNS} FROM facts_keyed r CROSS JOIN facts f ON f.id = r.id "
             f"{_FACT_JOINS} WHERE r.key_lo <= ? AND r.key_hi >= ? AND {same_period} "

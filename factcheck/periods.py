@@ -220,32 +220,24 @@ class PeriodReader:
     def _nearest(self, marks: list[_Mark], scope: str) -> Period | None:
         """The last period before the figure; a cumulative one gathers its start and as-of date
         from the other cumulative marks of the scope; a bare 累计 inside a calendar period is it."""
-        periods = [m for m in marks if m.period is not None]
+        periods = [(m, m.period) for m in marks if m.period is not None]
         if not periods:
             return None
-        last = periods[-1]
-        period = last.period
-        assert period is not None
-        text = self.norm[last.start : last.end]
+        last, period = periods[-1]
         if period.kind == CUMULATIVE:
             start, as_of = period.value, period.as_of
-            calendar_mark = None
-            for other in reversed(periods[:-1]):
-                p = other.period
-                assert p is not None
+            inside: tuple[_Mark, Period] | None = None
+            for other, p in reversed(periods[:-1]):
                 if p.kind == CUMULATIVE:
                     start, as_of = start or p.value, as_of or p.as_of
-                elif calendar_mark is None:
-                    calendar_mark = other
-            if start is None and as_of is None and calendar_mark is not None:
-                return _scoped(calendar_mark.period, scope, self.norm, calendar_mark)  # type: ignore[arg-type]
-            return Period(CUMULATIVE, start, as_of, text, scope)
+                elif inside is None:
+                    inside = (other, p)
+            if start is None and as_of is None and inside is not None:
+                last, period = inside
+            else:
+                period = Period(CUMULATIVE, start, as_of)
+        text = self.norm[last.start : last.end]
         return Period(period.kind, period.value, period.as_of, text, scope)
-
-
-def _scoped(period: Period, scope: str, norm: str = "", mark: _Mark | None = None) -> Period:
-    text = norm[mark.start : mark.end] if mark is not None else period.text
-    return Period(period.kind, period.value, period.as_of, text, scope)
 
 
 def is_calendar(value: str) -> bool:

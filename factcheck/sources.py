@@ -251,8 +251,8 @@ def _load_document(path: Path) -> Any:
         return _yaml().load(text)
     except (ValueError, OverflowError) as exc:
         # A scalar YAML reads as a timestamp (2019-13-45) that is no date.
-        line = _bad_timestamp_line(text)
-        where = f":{line + 1}" if line is not None else ""
+        bad_line = _bad_timestamp_line(text)
+        where = f":{bad_line + 1}" if bad_line is not None else ""
         raise SourcesError(f"{path}{where}: not a valid date: {_one_line(str(exc))}") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -310,7 +310,7 @@ def _bad_timestamp_line(text: str) -> int | None:
     stack = [safe.compose(text)]
     while stack:
         node = stack.pop()
-        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
+        if isinstance(node, ScalarNode) and str(node.tag).endswith(":timestamp"):
             try:
                 safe.constructor.construct_yaml_timestamp(node)
             except (ValueError, OverflowError):
