@@ -4,67 +4,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .figures import Figure, find_figures
 from .measures import comparison_in, distribute_head, measure_after, measure_before, with_owner
+from .periods import CALENDAR, Period, PeriodReader, Scope
+from .places import DEICTIC, Division, Mention, gazetteer
 
 _SENTENCE_END = "。！？!?"
 _CLAUSE_BREAK = re.compile(r"[,，、:：。！？!?；;\n]")
-_PROVINCES = [
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-]
-_PLACE = re.compile(
-    r"(?:" + "|".join(_PROVINCES) + r")(?:省|市|自治区)?|[\u4e00-\u9fff]{2}(?:市|县|区|州)"
-)
-# 农村社区, 建成区, 开发区: words ending in 区/市 that are not places.
-_NOT_PLACE_END = frozenset(
-    "社区 小区 园区 景区 城区 辖区 片区 街区 成区 山区 市区 郊区 地区 城市 都市 超市 股市 楼市 "
-    "上市 门市 发区 验区 贸区 新区 集市".split()
-)
-_NOT_PLACE_START = set(
-    "全本该各我其省市县区在从对把将由与和及是的了至于向据按为让这那暨议法出理辖郊城地"
-)
 _ACTOR = re.compile(
     r"[\u4e00-\u9fff]{0,8}?(?:市委|省委|县委|区委|党委|政府|公安机关|公安局|公安厅|专案组|领导小组|"
     r"检察院|法院|纪委监委|纪委|监委|统计局|办公室|督导组)"
 )
 _PERIOD_KINDS = ("date", "duration")
+_THAT_CITY = re.compile(r"该(市|县|区|州|省)")
 _RANK_WORDS = re.compile(r"(?:位居|位列|名列|排名|排在|居于?)[\u4e00-\u9fff]{0,4}$")
 _EVENT_VERB = re.compile(r"召开|举行|举办|开展|组织")
 _LEADING_NOISE = re.compile(r"^(?:今年|去年|前年|本年|当年|在|由|经|据)+")
@@ -95,6 +50,20 @@ class Claim:
     comparison: str | None = None
     actor: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    place_code: str | None = None  # the gazetteer's six-digit code of the place, when resolved
+    scope: Period | None = None  # the period with its kind, start and as-of date
+    base: str | None = None  # the comparison base (较去年一季度 → 2018-Q1), not the period
+
+    def scope_row(self) -> dict[str, str | None]:
+        """The place and period columns of a stored claim or fact (migration 7)."""
+        scope = self.scope
+        return {
+            "place_code": self.place_code,
+            "period_kind": scope.kind if scope else None,
+            "period_as_of": scope.as_of if scope else None,
+            "period_key": scope.key if scope else None,
+            "base": self.base,
+        }
 
     @property
     def start(self) -> int:
@@ -152,31 +121,115 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def build_claims(norm: str, figures: list[Figure], published: str | None = None) -> list[Claim]:
-    """Attach context to every figure; `norm` is the normalised text the figures were found in."""
-    sentences = split_sentences(norm)
-    default_place = _main_place(norm)
+@dataclass
+class _Context:
+    """What every claim of one text shares: sentences, place mentions, the home place, periods."""
+
+    norm: str
+    sentences: list[Sentence]
+    places: list[Mention]
+    home: Division | None
+    periods: PeriodReader
+    paragraph_starts: dict[int, int]
+    title: tuple[int, int] | None
+    title_period: Period | None = None
+
+
+def build_claims(
+    norm: str,
+    figures: list[Figure],
+    published: str | None = None,
+    home: Division | None = None,
+    title: str | None = None,
+) -> list[Claim]:
+    """Attach context to every figure; `norm` is the normalised text the figures were found in.
+
+    `home` is the publisher's jurisdiction (a bulletin's 全市); without it, the text's main place.
+    `title` is a page's title when the text does not hold it (a bulletin's body).
+    """
+    context = _context(norm, figures, published, home, title)
     claims: list[Claim] = []
     for index, figure in enumerate(figures, start=1):
-        sentence = _sentence_of(sentences, figure.start)
+        sentence = _sentence_of(context.sentences, figure.start)
         claim = Claim(f"c{index}", figure, sentence)
         if figure.kind == "date" and _BASELINE_BEFORE.search(
             norm[max(0, figure.start - 1) : figure.start]
         ):
             claim.extra["baseline"] = True  # 较去年一季度: the comparison's base, not the period
         if figure.checkworthy:
-            _add_context(claim, norm, sentences, claims, default_place)
+            _add_context(claim, context, claims)
         claims.append(claim)
     _pair_respectively(claims, norm)
     return claims
 
 
-def extract_claims(text: str, published: str | None = None) -> list[Claim]:
+def extract_claims(
+    text: str,
+    published: str | None = None,
+    home: Division | None = None,
+    title: str | None = None,
+) -> list[Claim]:
     """Every claim in a text (article or bulletin), offsets into `text` as given."""
     from .text import normalize
 
     norm = normalize(text)
-    return build_claims(norm, find_figures(norm, published, text), published)
+    title = normalize(title) if title and title.strip() not in text[: len(title) + 40] else None
+    return build_claims(norm, find_figures(norm, published, text), published, home, title)
+
+
+def _context(
+    norm: str,
+    figures: list[Figure],
+    published: str | None,
+    home: Division | None,
+    title: str | None = None,
+) -> _Context:
+    sentences = split_sentences(norm)
+    g = gazetteer()
+    named = g.mentions(norm, [home] if home else None)
+    title_period = None
+    if title:
+        # The title's places count towards the main place; its period is the last resort
+        # before the publication date.
+        home = home or g.main_place(g.mentions(title) + named)
+        title_dates = [
+            (f.start, f.end, f.kind, str(f.value)) for f in find_figures(title, published)
+        ]
+        title_period = PeriodReader(title, title_dates, published).title_period()
+    home = home or g.main_place(named)
+    places = sorted(named + _deictic_mentions(norm, named, home), key=lambda m: m.start)
+    dates = [
+        (f.start, f.end, f.kind, f.value)
+        for f in figures
+        if f.kind in _PERIOD_KINDS and isinstance(f.value, (str, Decimal))
+    ]
+    reader = PeriodReader(norm, [(s, e, k, str(v)) for s, e, k, v in dates], published)
+    paragraph_starts: dict[int, int] = {}
+    for sentence in sentences:
+        paragraph_starts.setdefault(sentence.paragraph, sentence.start)
+    title_span = next(((s.start, s.end) for s in sentences if s.headline), None)
+    return _Context(
+        norm, sentences, places, home, reader, paragraph_starts, title_span, title_period
+    )
+
+
+def _deictic_mentions(norm: str, named: list[Mention], home: Division | None) -> list[Mention]:
+    """全市 / 我市 / 本市 as the home place; 该市 as the last place of that kind named before it."""
+    g = gazetteer()
+    found: list[Mention] = []
+    for match in DEICTIC.finditer(norm):
+        division = g.deictic(match.group(), home)
+        that = _THAT_CITY.fullmatch(match.group())
+        if that:
+            earlier = [
+                m.division
+                for m in named
+                if m.end <= match.start() and m.division and m.division.name.endswith(that.group(1))
+            ]
+            division = earlier[-1] if earlier else division
+        if division is not None:
+            found.append(Mention(match.start(), match.end(), match.group(), division, (division,)))
+    return found
 
 
 def _sentence_index(sentences: list[Sentence], offset: int) -> int:
@@ -190,14 +243,9 @@ def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence:
     return sentences[at] if at >= 0 else Sentence(offset, offset, -1)
 
 
-def _add_context(
-    claim: Claim,
-    norm: str,
-    sentences: list[Sentence],
-    earlier: list[Claim],
-    default_place: str | None,
-) -> None:
+def _add_context(claim: Claim, context: _Context, earlier: list[Claim]) -> None:
     figure = claim.figure
+    norm = context.norm
     before = norm[claim.sentence.start : figure.start]
     clause = _CLAUSE_BREAK.split(before)[-1]
     if figure.kind in ("count", "money"):
@@ -206,17 +254,34 @@ def _add_context(
         own = measure_before(_strip_direction(_RANK_WORDS.sub("", clause))) or None
         claim.measure = with_owner(own, _previous_measure(earlier, claim.sentence))
     claim.comparison = comparison_in(before)
-    claim.place = _last_place(before) or _last_place(
-        norm[claim.sentence.start : claim.sentence.end]
-    )
-    claim.place = claim.place or default_place
+    _add_place(claim, context)
     actor = _ACTOR.findall(before)
     claim.actor = _LEADING_NOISE.sub("", actor[-1]) if actor else None
     if figure.kind not in _PERIOD_KINDS:
-        period = _period_for(claim, earlier, sentences)
-        if period is not None:
-            claim.period = period.text
-            claim.period_value = period.value if isinstance(period.value, str) else None
+        paragraph_start = context.paragraph_starts.get(
+            claim.sentence.paragraph, claim.sentence.start
+        )
+        scope = Scope(claim.sentence.start, paragraph_start, context.title)
+        period, base = context.periods.period_for(figure.start, scope, context.title_period)
+        claim.scope, claim.base = period, base
+        if period.kind != "published":
+            claim.period = period.text or period.describe()
+            claim.period_value = period.value if period.kind == CALENDAR else None
+
+
+def _add_place(claim: Claim, context: _Context) -> None:
+    """The last place named before the figure in its sentence, else in the sentence, else home."""
+    sentence = claim.sentence
+    in_sentence = [m for m in context.places if sentence.start <= m.start and m.end <= sentence.end]
+    before = [m for m in in_sentence if m.end <= claim.start]
+    named = before or in_sentence
+    if named:
+        mention = named[-1]
+        division = mention.division
+        claim.place = division.name if division else mention.text
+        claim.place_code = division.code if division else None
+    elif context.home is not None:
+        claim.place, claim.place_code = context.home.name, context.home.code
 
 
 def _previous_measure(earlier: list[Claim], sentence: Sentence) -> str | None:
@@ -240,51 +305,6 @@ def _strip_direction(clause: str) -> str:
     return re.sub(
         r"(同比|环比)?(下降|减少|降低|回落|下跌|下滑|上升|增长|增加|提高|上涨|提升)了?$", "", clause
     )
-
-
-def _period_for(claim: Claim, earlier: list[Claim], sentences: list[Sentence]) -> Figure | None:
-    """The closest date or duration before the figure, in its sentence or the one before it."""
-    here = claim.sentence
-    index = _sentence_index(sentences, here.start)
-    previous = sentences[index - 1] if index > 0 else None
-    for other in reversed(earlier):
-        if other.kind != "duration" and not (other.kind == "date" and _is_period_date(other)):
-            continue
-        if other.sentence is not here and not (
-            previous is not None
-            and other.sentence is previous
-            and previous.paragraph == here.paragraph
-        ):
-            continue
-        if other.extra.get("baseline"):
-            continue
-        return other.figure
-    return None
-
-
-def _is_period_date(claim: Claim) -> bool:
-    # Years, quarters and months are periods; a single day is an event date.
-    value = claim.value
-    return isinstance(value, str) and value.count("-") <= 1
-
-
-def places_in(text: str) -> list[str]:
-    """Place names in text, in order: provinces, and two-character names before 市/县/区/州."""
-    return [
-        p
-        for p in _PLACE.findall(text)
-        if p[0] not in _NOT_PLACE_START and p[1] not in "全本该各" and p[-2:] not in _NOT_PLACE_END
-    ]
-
-
-def _last_place(text: str) -> str | None:
-    found = places_in(text)
-    return found[-1] if found else None
-
-
-def _main_place(norm: str) -> str | None:
-    counts = Counter(places_in(norm))
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def _pair_respectively(claims: list[Claim], norm: str) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim, extract_claims
@@ -24,6 +25,7 @@ from .fetching import (
     ingest_files,
 )
 from .measures import clean
+from .places import Division, place_division
 from .storage import Database
 from .verification_log import claim_value, json_number
 
@@ -63,6 +65,16 @@ class DocumentLibrary:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._homes: dict[str, Division | None] = {}
+
+    def home(self, source: str) -> Division | None:
+        """A source's jurisdiction (its `place:`), what its pages' 全市 and 本市 mean."""
+        if source not in self._homes:
+            row = self.db.db.execute(
+                "SELECT place FROM sources WHERE name = ?", (source,)
+            ).fetchone()
+            self._homes[source] = place_division(row[0]) if row and row[0] else None
+        return self._homes[source]
 
     # --- sources ------------------------------------------------------------------------------
 
@@ -71,11 +83,12 @@ class DocumentLibrary:
         url = source.start_urls[0] if source.start_urls else None
         with self.db.transaction():
             self.db.db.execute(
-                "INSERT INTO sources (name, publisher, tier, url) VALUES (?, ?, ?, ?) "
+                "INSERT INTO sources (name, publisher, tier, url, place) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET publisher = excluded.publisher, "
-                "tier = excluded.tier, url = excluded.url",
-                (source.name, source.publisher, source.tier, url),
+                "tier = excluded.tier, url = excluded.url, place = excluded.place",
+                (source.name, source.publisher, source.tier, url, source.place),
             )
+        self._homes.pop(source.name, None)
 
     def mark_fetched(self, name: str, error: str | None) -> None:
         """Record the end of a fetch of a source, with its last error (None clears it)."""
@@ -115,7 +128,12 @@ class DocumentLibrary:
         workers = min(INGEST_WORKERS, os.cpu_count() or 1)
         with self.db.batched(INGEST_BATCH):
             return ingest_files(
-                paths, source.name, self, progress=progress, workers=workers, prepare=with_facts
+                paths,
+                source.name,
+                self,
+                progress=progress,
+                workers=workers,
+                prepare=partial(with_facts, home=self.home(source.name)),
             )
 
     # --- DocumentStore ------------------------------------------------------------------------
@@ -142,7 +160,7 @@ class DocumentLibrary:
         if row is not None and row[1] == doc.content_sha256:
             self._touch(doc)
             return "unchanged"
-        facts = doc.facts if doc.facts is not None else fact_rows(doc)
+        facts = doc.facts if doc.facts is not None else fact_rows(doc, self.home(doc.source))
         with self.db.transaction():
             self._ensure_source(doc.source)
             document_id = self._upsert(doc, row[0] if row else None)
@@ -276,18 +294,20 @@ class DocumentLibrary:
         )
 
 
-def fact_rows(doc: FetchedDocument) -> list[dict[str, Any]]:
+def fact_rows(doc: FetchedDocument, home: Division | None = None) -> list[dict[str, Any]]:
     """The check-worthy figures of a document as fact rows (offsets into doc.text).
 
     The same rules as the spaCy components (claims.extract_claims), without building a Doc of
-    one token per character: at ingest rates that Doc is a fifth of the cost.
+    one token per character: at ingest rates that Doc is a fifth of the cost. `home` is the
+    source's place: what the page's 全市 means.
     """
-    return [fact_row(c, doc.text) for c in extract_claims(doc.text, doc.published) if c.checkworthy]
+    claims = extract_claims(doc.text, doc.published, home, doc.title)
+    return [fact_row(c, doc.text) for c in claims if c.checkworthy]
 
 
-def with_facts(doc: FetchedDocument) -> FetchedDocument:
+def with_facts(doc: FetchedDocument, home: Division | None = None) -> FetchedDocument:
     """The document with its fact rows extracted ahead (run in ingest's worker processes)."""
-    return replace(doc, facts=fact_rows(doc))
+    return replace(doc, facts=fact_rows(doc, home))
 
 
 def fact_row(claim: Claim, text: str) -> dict[str, Any]:
@@ -308,11 +328,12 @@ def fact_row(claim: Claim, text: str) -> dict[str, Any]:
         "direction": figure.direction,
         "measure": clean(claim.measure) if claim.measure else None,
         "place": claim.place,
-        "period": claim.period_value or claim.period,
+        "period": claim.scope.key if claim.scope else (claim.period_value or claim.period),
         "comparison": claim.comparison,
         "context": context_window(text, claim),
         "sentence_start": claim.sentence.start,
         "sentence_end": claim.sentence.end,
+        **{k: v for k, v in claim.scope_row().items() if k != "period_key"},
     }
 
 

@@ -41,7 +41,10 @@ _SOURCE_KEYS = (
     "selectors",
     "encoding",
     "limits",
+    "place",
 )
+MAX_SOURCES_BYTES = 1_000_000  # a registry of sources is a few kilobytes
+MAX_NODES = 100_000  # values once aliases (*name) are expanded: more is a "billion laughs"
 _SELECTOR_KEYS = ("title", "date", "body")
 _NEXT_KEYS = ("css", "regex")
 _LIMIT_KEYS = ("max_pages", "max_documents", "delay", "timeout", "max_bytes")
@@ -88,6 +91,7 @@ class Source:
     selectors: Selectors | None = None
     encoding: str | None = None  # overrides every declared or detected charset
     limits: Limits = field(default_factory=Limits)
+    place: str | None = None  # the jurisdiction (太原市): what the pages' 全市 and 本市 mean
 
 
 def find_sources_file(explicit: Path | None = None) -> Path:
@@ -178,6 +182,8 @@ def source_to_yaml(source: Source) -> CommentedMap:
             entry["selectors"] = sel
     if source.encoding:
         entry["encoding"] = source.encoding
+    if source.place:
+        entry["place"] = source.place
     limits = _limits_to_yaml(source.limits)
     if limits:
         entry["limits"] = limits
@@ -230,13 +236,24 @@ def _load_document(path: Path) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
+        size = path.stat().st_size
+        if size > MAX_SOURCES_BYTES:
+            raise SourcesError(
+                f"{path}: {size} bytes is over the {MAX_SOURCES_BYTES}-byte limit for sources.yaml"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourcesError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SourcesError(f"{path}: cannot read: {_one_line(str(exc))}") from None
     try:
+        _check_aliases(path, text)
         return _yaml().load(text)
+    except (ValueError, OverflowError) as exc:
+        # A scalar YAML reads as a timestamp (2019-13-45) that is no date.
+        bad_line = _bad_timestamp_line(text)
+        where = f":{bad_line + 1}" if bad_line is not None else ""
+        raise SourcesError(f"{path}{where}: not a valid date: {_one_line(str(exc))}") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -244,6 +261,66 @@ def _load_document(path: Path) -> Any:
         raise SourcesError(f"{path}{line}: YAML syntax: {_one_line(what)}") from None
     except YAMLError as exc:
         raise SourcesError(f"{path}: YAML: {_one_line(str(exc))}") from None
+
+
+def _check_aliases(path: Path, text: str) -> None:
+    """Refuse a file whose aliases would expand past MAX_NODES values, before anything expands
+    them: sizes are counted on the event stream, an alias adding its anchor's size."""
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        ScalarEvent,
+    )
+
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = [(None, 0)]
+    for event in _yaml().parse(text):
+        if isinstance(event, CollectionStartEvent):
+            stack.append((event.anchor, 1))
+            continue
+        if isinstance(event, ScalarEvent):
+            size = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, AliasEvent):
+            size = sizes.get(event.anchor, 1)
+        elif isinstance(event, CollectionEndEvent) and len(stack) > 1:
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+        else:
+            continue
+        name, count = stack[-1]
+        stack[-1] = (name, count + size)
+        if sum(count for _, count in stack) > MAX_NODES:
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            raise SourcesError(
+                f"{path}:{line}: YAML: aliases (*name) expand to over {MAX_NODES} values; "
+                "write the values out"
+            )
+
+
+def _bad_timestamp_line(text: str) -> int | None:
+    """The line (from 0) of the first scalar that YAML reads as a timestamp and cannot construct."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    safe = YAML(typ="safe", pure=True)
+    stack = [safe.compose(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode) and str(node.tag).endswith(":timestamp"):
+            try:
+                safe.constructor.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return int(node.start_mark.line)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+    return None
 
 
 def _parse_document(data: Any, problems: _Problems) -> list[Source]:
@@ -315,6 +392,7 @@ def _parse_source(
     next_page = _next_page(entry, bad)
     selectors = _selectors(entry, bad)
     encoding = _encoding(entry, bad)
+    place = _place(entry, bad)
     limits = _limits(entry, label, problems)
     if len(problems) > count:
         return None
@@ -328,6 +406,7 @@ def _parse_source(
         selectors=selectors,
         encoding=encoding,
         limits=limits,
+        place=place,
     )
 
 
@@ -431,9 +510,32 @@ def _encoding(entry: dict[str, Any], bad: _Bad) -> str | None:
     if value is None:
         return None
     try:
-        codecs.lookup(value)
+        info = codecs.lookup(value)
     except LookupError:
         bad("encoding", f"unknown encoding {value!r}")
+        return None
+    if not getattr(info, "_is_text_encoding", True):
+        bad("encoding", f"{value!r} is not a text encoding (use e.g. utf-8, gbk, big5)")
+        return None
+    return value
+
+
+def _place(entry: dict[str, Any], bad: _Bad) -> str | None:
+    """A division of the gazetteer (太原市, 太原, 山西省, 北京市朝阳区), kept as written."""
+    value = _text(entry, "place", bad)
+    if value is None:
+        return None
+    from .places import gazetteer, resolve_place
+
+    g = gazetteer()
+    value = value.strip()
+    if resolve_place(value) is None:
+        found = g.lookup(value.strip())
+        if found:
+            where = ", ".join(f"{g.ancestors(d)[0].name}{d.name}" for d in found[:4])
+            bad("place", f"{value!r} names several divisions ({where}); write the city first")
+        else:
+            bad("place", f"{value!r} is not a division of China in the gazetteer")
         return None
     return value
 
@@ -733,6 +835,7 @@ def build_source(
     date_css: str | None = None,
     body_css: str | None = None,
     encoding: str | None = None,
+    place: str | None = None,
 ) -> Source:
     """A Source from command-line values; validated when written by add_source()."""
     if tier not in TIERS:
@@ -749,4 +852,5 @@ def build_source(
         next_page=NextPageRule(css=next_css) if next_css else None,
         selectors=selectors,
         encoding=encoding,
+        place=place,
     )

@@ -290,6 +290,35 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """Places by gazetteer code and periods by kind (issue 10): facts and claims gain the place's
+    code, the period's kind and as-of date and the comparison base; sources gain their place.
+
+    Stored facts keep their values: a place name the gazetteer resolves gets its code, and a
+    period written like 2019-Q1 is a calendar one; the rest stays unknown until re-extracted.
+    """
+    from .places import place_division
+
+    for table in ("facts", "claims"):
+        for column in ("place_code", "period_kind", "period_as_of", "base"):
+            db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}] TEXT")
+    db.execute("ALTER TABLE claims ADD COLUMN [period_key] TEXT")
+    db.execute("ALTER TABLE sources ADD COLUMN [place] TEXT")
+
+    def code_of(name: str | None) -> str | None:
+        division = place_division(name)
+        return division.code if division else None
+
+    db.conn.create_function("fc_place_code", 1, code_of, deterministic=True)
+    db.execute(
+        "UPDATE facts SET place_code = fc_place_code(place) WHERE place IS NOT NULL AND place != ''"
+    )
+    db.execute(
+        "UPDATE facts SET period_kind = 'calendar' "
+        "WHERE period GLOB '[0-9][0-9][0-9][0-9]' OR period GLOB '[0-9][0-9][0-9][0-9][-/]*'"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -297,6 +326,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,11 +11,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TAIYUAN
 from fixture_site import FixtureSite
 
+from factcheck.claims import extract_claims
 from factcheck.documents import DocumentLibrary
 from factcheck.fetching import PoliteClient
 from factcheck.matching import Matcher, period_end, places_compatible
@@ -190,3 +192,95 @@ def test_gold_verdicts_of_the_claim_sheet(analysis: Analysis) -> None:
     assert sum(1 for g in sheet.figures if g.verdict) == 39
     verdicts = {m.claim: m.verdict for m in analysis.matches}
     assert verdict_agreement(sheet, analysis.claims, verdicts) == []
+
+
+# --- places and periods (issue 10): tests/fixtures/bulletins/places, every page made up ----------
+
+PLACES = BULLETINS / "places"
+PLACE_SOURCES = {  # folder → (tier, place: the jurisdiction of the made-up site)
+    "taiyuan-gov": ("official", "太原市"),
+    "taiyuan-media": ("media", None),
+    "datong-gov": ("official", "大同市"),
+    "shanxi-gov": ("official", "山西省"),
+    "xiaodian-gov": ("official", "太原市小店区"),
+}
+
+
+def _ingest_places(path: Path, folders: list[str] | None = None) -> DocumentLibrary:
+    library = DocumentLibrary(Database(path))
+    for folder, (tier, place) in PLACE_SOURCES.items():
+        if folders is None or folder in folders:
+            source = Source(folder, folder, tier, ["http://example.invalid/"], place=place)
+            report = library.ingest([PLACES / folder], source)
+            assert report.failed == 0
+    return library
+
+
+@pytest.fixture(scope="module")
+def places_matches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    library = _ingest_places(tmp_path_factory.mktemp("places") / "f.db")
+    claims = extract_claims((PLACES / "article.txt").read_text(encoding="utf-8"), "2019-04-20")
+    matches = {m.claim: m for m in Matcher(library.db).match(claims)}
+    return {c.text: matches[c.id] for c in claims if c.id in matches}
+
+
+def _folders(evidence: list[Any]) -> list[str]:
+    return [e.source for e in evidence]
+
+
+def test_bulletin_period_in_the_first_clause_and_its_place_from_the_site(places_matches) -> None:  # type: ignore[no-untyped-def]
+    match = places_matches["19.3%"]
+    assert match.verdict == "supported", match.why
+    assert _folders(match.evidence) == ["taiyuan-gov"]
+    assert "place 太原, period 2019-Q1, measure 刑事类警情" in match.why
+    assert "?" not in match.why
+
+
+def test_another_value_for_the_same_place_and_period_contradicts(places_matches) -> None:  # type: ignore[no-untyped-def]
+    match = places_matches["50%"]
+    assert match.verdict == "contradicted", match.why
+    assert _folders(match.drift) == ["taiyuan-gov"]
+    assert "40%" in match.why and "place 太原, period 2019-Q1, measure 群体性事件" in match.why
+
+
+def test_a_later_smaller_cumulative_total_is_drift_and_the_reporter_repeats(places_matches) -> None:  # type: ignore[no-untyped-def]
+    match = places_matches["128个"]
+    assert match.verdict == "supported", match.why
+    assert _folders(match.evidence) == ["taiyuan-gov", "taiyuan-media"]
+    assert [e.published for e in match.evidence] == ["2019-03-08", "2019-03-20"]
+    assert [(e.source, e.published, e.text) for e in match.drift] == [
+        ("taiyuan-gov", "2019-05-10", "126个")
+    ]
+    assert "126个 on 2019-05-10 after 128个 on 2019-03-08" in match.why
+
+
+def test_a_scope_qualifier_must_match(places_matches) -> None:  # type: ignore[no-untyped-def]
+    match = places_matches["6%"]
+    assert match.verdict == "unverified", match.why
+    assert "another measure (规模以上工业增加值)" in match.why
+
+
+def test_decoys_of_another_city_the_province_a_district_and_the_year_before(places_matches) -> None:  # type: ignore[no-untyped-def]
+    for match in places_matches.values():
+        for evidence in match.evidence + match.drift:
+            assert evidence.source in ("taiyuan-gov", "taiyuan-media"), match.why
+            assert evidence.published.startswith("2019"), match.why
+
+
+def test_only_the_later_smaller_total_contradicts(tmp_path: Path) -> None:
+    library = _ingest_places(tmp_path / "f.db", ["datong-gov", "shanxi-gov", "xiaodian-gov"])
+    library.ingest([PLACES / "taiyuan-gov" / "2019-05-10-campaign.txt"], _source("taiyuan-gov"))
+    text = "专项斗争开展以来，太原市共打掉涉黑涉恶犯罪团伙128个。"
+    claim = next(c for c in extract_claims(text, "2019-04-20") if c.text == "128个")
+    match = Matcher(library.db).match_claim(claim)
+    assert match.verdict == "contradicted", match.why
+    assert "126个 on 2019-05-10 after 128个 on 2019-04-20" in match.why
+    earlier = next(c for c in extract_claims(text, "2019-06-01") if c.text == "128个")
+    assert (
+        Matcher(library.db).match_claim(earlier).verdict == "unverified"
+    )  # 126 before 128: growth
+
+
+def _source(folder: str) -> Source:
+    tier, place = PLACE_SOURCES[folder]
+    return Source(folder, folder, tier, ["http://example.invalid/"], place=place)

@@ -15,6 +15,7 @@ from factcheck.sources import (
     Selectors,
     Source,
     add_source,
+    build_source,
     find_sources_file,
     load_sources,
     remove_source,
@@ -310,3 +311,80 @@ def test_remove_unknown_name(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
     with pytest.raises(SourcesError, match="no source named 'ghost'"):
         remove_source(path, "ghost")
+
+
+# --- place: and hostile files (issues 10 and 12) ------------------------------------------------
+
+
+def _one_source(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - name: gov\n    publisher: 政府\n    tier: official\n"
+        "    start_urls: [https://www.example.gov.cn/]\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_place_is_validated_against_the_gazetteer(tmp_path: Path) -> None:
+    assert load_sources(_one_source(tmp_path, "    place: 太原\n"))[0].place == "太原"
+    with pytest.raises(SourcesError, match=r"sources.yaml:6: source 'gov': place: '者从市' is not"):
+        load_sources(_one_source(tmp_path, "    place: 者从市\n"))
+    with pytest.raises(
+        SourcesError, match=r":6: .*'朝阳区' names several divisions .*北京市朝阳区"
+    ):
+        load_sources(_one_source(tmp_path, "    place: 朝阳区\n"))
+    assert (
+        load_sources(_one_source(tmp_path, "    place: 北京市朝阳区\n"))[0].place == "北京市朝阳区"
+    )
+
+
+def test_add_keeps_the_place(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    add_source(path, build_source("ty", "https://www.taiyuan.gov.cn/", place="太原市"))
+    assert load_sources(path)[0].place == "太原市"
+    assert "place: 太原市" in path.read_text(encoding="utf-8")
+    with pytest.raises(SourcesError, match="not a division"):
+        add_source(path, build_source("x", "https://x.example/", place="火星市"))
+
+
+def test_a_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 12):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    path = tmp_path / "sources.yaml"
+    path.write_text("\n".join(lines) + "\nsources: []\n", encoding="utf-8")
+    for action in (
+        lambda: load_sources(path),
+        lambda: add_source(path, build_source("n", "https://n.example/")),
+    ):
+        with pytest.raises(SourcesError, match=r"sources.yaml:\d+: YAML: aliases .* expand"):
+            action()
+
+
+def test_a_huge_file_is_refused_by_size(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("# " + "x" * 2_000_000 + "\nsources: []\n", encoding="utf-8")
+    with pytest.raises(SourcesError, match=r"byte limit for sources\.yaml"):
+        load_sources(path)
+
+
+def test_a_bytes_codec_and_a_bad_date_are_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(SourcesError, match=r":6: source 'gov': encoding: 'base64' is not a text"):
+        load_sources(_one_source(tmp_path, "    encoding: base64\n"))
+    with pytest.raises(SourcesError, match=r"sources.yaml:6: not a valid date") as bad:
+        load_sources(_one_source(tmp_path, "    links: 2019-13-45\n"))
+    assert "\n" not in str(bad.value)
+
+
+def test_a_null_entry_is_reported_not_a_type_error(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  -\n", encoding="utf-8")
+    for action in (
+        lambda: load_sources(path),
+        lambda: add_source(path, build_source("n", "https://n.example/")),
+    ):
+        with pytest.raises(
+            SourcesError, match=r"sources.yaml:2: sources\[0\]: each source must be a mapping"
+        ):
+            action()
