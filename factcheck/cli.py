@@ -275,6 +275,9 @@ def sources_add(
     date_css: Annotated[str | None, typer.Option(help="CSS selector of the date.")] = None,
     body_css: Annotated[str | None, typer.Option(help="CSS selector of the body.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Override the page encoding.")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="The site's jurisdiction (太原市): what its 全市 means.")
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Fetch the first list page first.")
     ] = False,
@@ -293,6 +296,7 @@ def sources_add(
     source = build_source(
         name,
         url,
+        place=place,
         tier=tier,
         publisher=publisher,
         links=links,

@@ -590,6 +590,10 @@ def ingest_files(
     with _mapper(workers) as mapper:
         for path, doc, error in mapper(_load, jobs):
             url = doc.url if doc is not None else path.resolve().as_uri()
+            if error == LIST_PAGE:  # a saved index page: its headlines are not a document's facts
+                recorder.report.list_pages += 1
+                recorder.progress("list page", url)
+                continue
             if doc is None:
                 recorder.fail(url, error or "cannot read")
                 continue
@@ -605,6 +609,7 @@ def ingest_files(
     return recorder.report
 
 
+LIST_PAGE = "a list page, not an article"
 _Job = tuple[Path, int, str, "Prepare | None"]
 _Loaded = tuple[Path, "FetchedDocument | None", "str | None"]
 
@@ -632,6 +637,8 @@ def _load(job: _Job) -> _Loaded:
         return path, None, _one_line(str(exc))
     except Exception as exc:  # a hostile file must not stop the batch
         return path, None, _one_line(f"cannot parse: {type(exc).__name__}: {exc}")
+    if parsed.list_page:
+        return path, None, LIST_PAGE
     doc = _document(source_name, parsed.canonical or path.resolve().as_uri(), parsed, encoding)
     if prepare is not None and doc.text.strip():
         doc = prepare(doc)

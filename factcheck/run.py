@@ -269,4 +269,5 @@ def _claim_row(run_id: str, claim: Claim, text: str) -> dict[str, Any]:
         "actor": claim.actor,
         "checkworthy": int(claim.checkworthy),
         "sentence": text[claim.sentence.start : claim.sentence.end].strip(),
+        **claim.scope_row(),
     }

@@ -456,3 +456,17 @@ def test_ingest_again_is_unchanged(tmp_path: Path) -> None:
     report = ingest_files([path], "saved", store)
     assert isinstance(report, FetchReport)
     assert (report.new, report.unchanged, report.duplicates) == (0, 1, 0)
+
+
+def test_ingest_does_not_store_list_pages(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from factcheck.documents import DocumentLibrary
+    from factcheck.sources import Source
+    from factcheck.storage import Database
+
+    real = Path(__file__).parent / "fixtures" / "real-pages"
+    library = DocumentLibrary(Database(tmp_path / "list.db"))
+    report = library.ingest(
+        [real / "list-163-1.html", real / "163-3.html"],
+        Source("saved", "163", "media", ["http://example.invalid/"]),
+    )
+    assert (report.new, report.list_pages) == (1, 1)

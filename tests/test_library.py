@@ -202,13 +202,14 @@ def test_ingest_command_and_markup_in_pages_is_shown_as_text(tmp_path: Path) -> 
 def test_parallel_ingest_stores_what_a_sequential_one_does(tmp_path: Path) -> None:
     from factcheck.fetching import ingest_files
 
-    pages = Path(__file__).parent / "fixtures" / "bulletins"
+    bulletins = Path(__file__).parent / "fixtures" / "bulletins"
+    pages = [bulletins / "official", bulletins / "media", bulletins / "robots.txt"]
     source = Source("saved", "虚构", "official", ["http://example.invalid/"])
     parallel = DocumentLibrary(Database(tmp_path / "parallel.db"))
-    report = parallel.ingest([pages], source)  # worker processes extract, this one stores
+    report = parallel.ingest(pages, source)  # worker processes extract, this one stores
     sequential = DocumentLibrary(Database(tmp_path / "sequential.db"))
     sequential.register_source(source)
-    ingest_files([pages], "saved", sequential)  # extraction inside save_document
+    ingest_files(pages, "saved", sequential)  # extraction inside save_document
     query = (
         "SELECT d.url, f.text, f.kind, f.value, f.value_text, f.measure, f.context "
         "FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY d.url, f.start"
