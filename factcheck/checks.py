@@ -148,8 +148,12 @@ def written_like(value: Decimal, like: Claim) -> str:
 
 
 def _unit_tail(claim: Claim) -> str:
+    """The unit as the figure writes it (個 in a Traditional article), after its numeral."""
     unit = claim.unit or ""
-    return {"pp": "个百分点", "date": ""}.get(unit, unit)
+    if unit in ("%", "pp", "date", "倍", "番"):
+        return {"pp": "个百分点", "date": "", "番": "番"}.get(unit, unit)
+    written = re.split(r"[\d零〇一二两三四五六七八九十百千万亿兆点.,多余几]", claim.text)[-1]
+    return re.sub(r"(?:左右|以上|以下|上下|之多)$", "", written) or unit
 
 
 def _lo(claim: Claim) -> Decimal:

@@ -246,7 +246,9 @@ def _sentence_of(sentences: list[Sentence], offset: int) -> Sentence:
 def _add_context(claim: Claim, context: _Context, earlier: list[Claim]) -> None:
     figure = claim.figure
     norm = context.norm
-    before = norm[claim.sentence.start : figure.start]
+    # A bounded window: the words that qualify a figure sit close to it, and a 30,000-character
+    # sentence must not be rescanned for each of its figures.
+    before = norm[max(claim.sentence.start, figure.start - _CONTEXT_WINDOW) : figure.start]
     clause = _CLAUSE_BREAK.split(before)[-1]
     if figure.kind in ("count", "money"):
         claim.measure = _count_measure(norm[figure.end : figure.end + 40], clause)
@@ -269,10 +271,16 @@ def _add_context(claim: Claim, context: _Context, earlier: list[Claim]) -> None:
             claim.period_value = period.value if period.kind == CALENDAR else None
 
 
+_CONTEXT_WINDOW = 80
+
+
 def _add_place(claim: Claim, context: _Context) -> None:
     """The last place named before the figure in its sentence, else in the sentence, else home."""
     sentence = claim.sentence
-    in_sentence = [m for m in context.places if sentence.start <= m.start and m.end <= sentence.end]
+    places = context.places  # sorted by start: the sentence's mentions are one slice
+    first = bisect_right(places, sentence.start - 1, key=lambda m: m.start)
+    last = bisect_right(places, sentence.end, key=lambda m: m.start)
+    in_sentence = [m for m in places[first:last] if m.end <= sentence.end]
     before = [m for m in in_sentence if m.end <= claim.start]
     named = before or in_sentence
     if named:
