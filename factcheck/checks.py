@@ -19,10 +19,9 @@ from itertools import pairwise
 from .claims import Claim, Sentence
 from .measures import clean, measures_compatible
 from .numerals import decimal_places, last_digit_unit, scale_of
-from .relations import Frames, TotalParts, by_sentence, find_frames, units_match
+from .relations import PERSON_UNITS, Frames, TotalParts, by_sentence, find_frames, units_match
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
-_PERSON_UNITS = {"人", "名", "位"}
 # 56个，已开工建设41个 / 315处，整改到位298处: the second count is of the first one's items.
 _COMPLETED = re.compile(
     r"^[,，]\s*(?:其中)?[\u4e00-\u9fff]{0,4}(?:已|到位|办结|结案|化解|竣工|投产|开工|完成)"
@@ -457,7 +456,7 @@ def _subset_pairs(ctx: CheckContext) -> Iterator[tuple[Claim, Claim]]:
         people = [
             c
             for c in ctx.in_sentence(sentence)
-            if c.kind == "count" and c.unit in _PERSON_UNITS and c.measure
+            if c.kind == "count" and c.unit in PERSON_UNITS and c.measure
         ]
         for i, whole in enumerate(people):
             group = _head_group(clean(whole.measure or ""))

@@ -39,7 +39,6 @@ _EXHAUSTIVE = re.compile(r"分为|分成|组成|全部|均为|其余|其他|另�
 _PARTIAL = re.compile(r"等|主要|为主|部分|一些|多个|若干|以上")
 _NESTING = re.compile(r"包括|其中|含")
 _CLAUSE = re.compile(r"[,，;；:：]")
-_CHANGE_VERB = r"(?:增加|增长|上升|提高|提升|扩大|减少|下降|降低|回落|缩小|下滑|增|降|减|升|涨|跌|达|突破|攀升|跃升)"
 # 从A下降到了B, 由2014年的A增至2023年的B: the gap between A and B.
 _FROM_TO = re.compile(r"^[^,，。;；]{0,12}?(?:到|至|为|成)了?[^,，。;；]{0,8}$")
 _FROM = re.compile(r"[由从][^,，。;；]{0,9}$")
