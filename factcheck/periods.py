@@ -124,7 +124,8 @@ class PeriodReader:
         base = base_mark.base if base_mark else None
         year_on_year = base_mark is not None and base_mark.same_period
         year_on_year |= base is None and bool(
-            _SAME_PERIOD_CHANGE.search(self.norm[scope.sentence_start : at])
+            # 同比 sits near its figure: a bounded window keeps long sentences linear.
+            _SAME_PERIOD_CHANGE.search(self.norm[max(scope.sentence_start, at - 80) : at])
         )
         if year_on_year and period.kind == CALENDAR and period.value:
             base = shift_years(period.value, -1)  # 同比, 较去年同期: the same months a year before
