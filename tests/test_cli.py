@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import TAIYUAN
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -224,7 +224,7 @@ def test_gbk_text_is_still_read_as_gbk() -> None:
 class _Trickle(BaseHTTPRequestHandler):
     """/head trickles its headers, /body its body (no length, so a cut looks like an end)."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         stop = self.server.stop  # type: ignore[attr-defined]
         if self.path == "/robots.txt":
             self.send_response(404)
@@ -469,7 +469,7 @@ def test_a_file_name_with_an_escape_is_not_echoed_raw(tmp_path: Path) -> None:
 
 
 def test_json_output_escapes_what_json_leaves_raw(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text(f"太原市\x9b团伙128个。\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("太原市\x9b团伙128个。\n", encoding="utf-8")
     result = factcheck("run", "a.txt", "--json", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     assert "\x9b" not in result.stdout
