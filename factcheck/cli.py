@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
+from rich.segment import Segment
 from rich.text import Text
 
 from .errors import FactcheckError
+from .text import escape_controls, strip_controls
+
+
+class SafeConsole(Console):
+    """A console that drops control characters from what it prints: text from the web (titles,
+    URLs, file names) must not move the cursor, retitle the terminal or ring its bell."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control:  # rich's own cursor moves (progress bars) stay
+                yield segment
+            else:
+                yield Segment(strip_controls(segment.text), segment.style)
+
 
 app = typer.Typer(
     help="Check the figures in a news article against each other and against official bulletins.",
@@ -19,8 +38,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 DbOption = Annotated[
     Path | None,
@@ -71,7 +90,7 @@ def run(
     result = run_article(article, published=published, db=db or default_db_path(), log_path=log)
     if json_out:
         for record in result.records:
-            sys.stdout.write(dumps(record) + "\n")
+            _write(dumps(record) + "\n")
     else:
         from .display import print_run
 
@@ -158,7 +177,7 @@ def review(
     elif list_items:
         if json_out:
             for entry in items:
-                sys.stdout.write(dumps(entry.record()) + "\n")
+                _write(dumps(entry.record()) + "\n")
         else:
             console.print(review_table(items))
     elif not items:
@@ -197,20 +216,23 @@ def report(
 
         factcheck report --format claimreview --base-url https://desk.example/checks/taiyuan.html
     """
-    from .files import write_atomic
+    from .files import check_output, write_atomic
     from .reports import SUFFIXES, build_report, render
+    from .run import protected_files
     from .storage import Database
 
-    built = build_report(Database(db), run_id)
+    database = Database(db)
+    built = build_report(database, run_id)
     text = render(built, fmt, base_url=base_url, author=author)
     if output is None and fmt != "html":
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _write(text if text.endswith("\n") else text + "\n")
         return
     target = (
         output
         or Path("factcheck-reports")
         / f"{Path(built.run.article).stem}-{built.run.run_id}{SUFFIXES[fmt]}"
     )
+    check_output(target, "--output", protected_files(built.run.article, database))
     write_atomic(target, text)
     console.print(f"Report: {escape(str(target))}", highlight=False)
 
@@ -219,13 +241,44 @@ def _ask(prompt: str) -> str:
     return console.input(Text(prompt))
 
 
+def _write(text: str) -> None:
+    # Standard output may be a terminal: controls JSON leaves raw (DEL, C1, bidi) are escaped.
+    sys.stdout.write(escape_controls(text))
+
+
 def main() -> None:
-    """Entry point: a FactcheckError becomes one line on stderr and exit status 2."""
+    """Entry point: a FactcheckError (or a broken database or file) becomes one line on stderr
+    and exit status 2."""
     try:
         app()
     except FactcheckError as exc:
-        err_console.print(f"factcheck: error: {escape(str(exc))}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        from .storage import database_error, default_db_path
+
+        _fail(str(database_error(_db_argument() or default_db_path(), exc)))
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or type(exc).__name__}")
+    except KeyboardInterrupt:
+        err_console.print("factcheck: interrupted", highlight=False)
+        sys.exit(130)
+
+
+def _fail(message: str) -> None:
+    line = escape_controls(" ".join(message.split()))
+    err_console.print(f"factcheck: error: {escape(line)}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def _db_argument() -> Path | None:
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return Path(args[i + 1])
+        if arg.startswith("--db="):
+            return Path(arg.removeprefix("--db="))
+    return None
 
 
 sources_app = typer.Typer(help="The reference sources in sources.yaml.", no_args_is_help=True)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -19,8 +22,10 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urljoin, urlsplit
 
 from factcheck import __version__
-from factcheck.errors import FetchError
+from factcheck.errors import FactcheckError, FetchError
+from factcheck.files import read_regular
 from factcheck.pages import ParsedPage, decode_page, list_links, parse_article, text_date
+from factcheck.text import strip_controls
 
 if TYPE_CHECKING:
     import requests
@@ -37,12 +42,14 @@ RETRIES = 2
 BACKOFF_SECONDS = 1.0  # doubled on each retry
 MAX_RETRY_AFTER = 60.0  # a server asking for longer gets the page marked failed instead
 MAX_REDIRECTS = 5
+RESPONSE_DEADLINE = 60.0  # seconds for a whole response, headers and body: no trickle outlasts it
 MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
 ROBOTS_MAX_BYTES = 512_000
 FILE_SUFFIXES = (".html", ".htm", ".txt")
 EVENTS = ("list", "fetch", "new", "changed", "unchanged", "duplicate", "failed", "skipped")
 
 Progress = Callable[[str, str], None]
+Scope = Callable[[str], bool]  # whether a URL may be requested at all
 
 
 @dataclass
@@ -128,6 +135,137 @@ class RobotsDisallowed(FetchError):
     """robots.txt forbids the URL; it was not requested."""
 
 
+class OffScope(FetchError):
+    """A redirect (or a link) leads off the source's hosts; it was not followed."""
+
+
+class TooSlow(FetchError):
+    """The response did not arrive whole within the deadline; what came is thrown away."""
+
+
+# --- a deadline per response --------------------------------------------------------------------
+
+
+class _Deadline:
+    """Shuts the socket of one response down when its time is up: requests' read timeout is
+    per read, so a server sending one byte a second would otherwise be waited on forever."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._socks.append(sock)
+            fired = self.fired
+        if fired:
+            _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            socks = list(self._socks)
+        for sock in socks:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, also under TLS: the blocked read returns at once.
+    with suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_CURRENT = threading.local()  # .deadline: the _Deadline of the request this thread is making
+
+
+def _watched(connection: type) -> type:
+    """An urllib3 connection class that hands its socket to the current deadline."""
+
+    def getresponse(self: Any) -> Any:
+        deadline = getattr(_CURRENT, "deadline", None)
+        if deadline is not None and self.sock is not None:
+            deadline.watch(self.sock)
+        return connection.getresponse(self)
+
+    return type(f"Watched{connection.__name__}", (connection,), {"getresponse": getresponse})
+
+
+def _deadline_adapter() -> Any:
+    """A requests adapter whose connections obey the current _Deadline."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    pools = {
+        "http": type(
+            "WatchedPool", (HTTPConnectionPool,), {"ConnectionCls": _watched(HTTPConnection)}
+        ),
+        "https": type(
+            "WatchedTLSPool", (HTTPSConnectionPool,), {"ConnectionCls": _watched(HTTPSConnection)}
+        ),
+    }
+
+    class DeadlineAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(*args, **kwargs)
+            manager.pool_classes_by_scheme = pools
+            return manager
+
+    return DeadlineAdapter()
+
+
+def _with_deadlines(session: requests.Session) -> None:
+    from requests.adapters import HTTPAdapter
+
+    # A caller's own adapter (a mock, a retry policy) is left in place.
+    for prefix in ("http://", "https://"):
+        if type(session.adapters.get(prefix)) is HTTPAdapter:
+            session.mount(prefix, _deadline_adapter())
+
+
+# --- scope: the hosts a source names ------------------------------------------------------------
+
+
+def _host_key(url: str) -> tuple[str, int | None]:
+    # http://a and https://a are one host (a site moving to TLS); another port is another server.
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.hostname or "").lower(), None if port == default else port
+
+
+def same_host(url: str) -> Scope:
+    """The scope of a single request: the host (and port) of url, nothing else."""
+    key = _host_key(url)
+    return lambda other: _host_key(other) == key
+
+
+def source_scope(source: Source) -> Scope:
+    """The hosts of the source's start URLs, and any URL its links rule names."""
+    import re
+
+    keys = {_host_key(url) for url in source.start_urls}
+    pattern = re.compile(source.links) if source.links else None
+    return lambda url: (
+        _host_key(url) in keys or (pattern is not None and pattern.search(url) is not None)
+    )
+
+
 # --- the polite HTTP client ---------------------------------------------------------------------
 
 
@@ -143,10 +281,14 @@ class PoliteClient:
         clock: Callable[[], float] = time.monotonic,
         retries: int = RETRIES,
         backoff: float = BACKOFF_SECONDS,
+        deadline: float = RESPONSE_DEADLINE,
     ) -> None:
         import requests
 
         self.session = session if session is not None else requests.Session()
+        if isinstance(self.session, requests.Session):
+            _with_deadlines(self.session)
+        self.deadline = deadline
         self.user_agent = user_agent
         self.sleep = sleep
         self.clock = clock
@@ -156,9 +298,19 @@ class PoliteClient:
         self._robots: dict[str, Protego | str] = {}  # origin -> parser, or why all is disallowed
         self._last_request: dict[str, float] = {}
 
-    def get(self, url: str, limits: Limits, headers: Mapping[str, str] | None = None) -> HttpResult:
-        """GET url, following redirects only where robots.txt allows; raises FetchError."""
+    def get(
+        self,
+        url: str,
+        limits: Limits,
+        headers: Mapping[str, str] | None = None,
+        scope: Scope | None = None,
+    ) -> HttpResult:
+        """GET url, following redirects only within scope (default: url's own host) and where
+        robots.txt allows; raises FetchError."""
+        scope = scope or same_host(url)
         for _ in range(MAX_REDIRECTS + 1):
+            if not scope(url):
+                raise OffScope(f"off the source's hosts, not requested: {url}")
             reason = self.disallowed(url, limits)
             if reason:
                 raise RobotsDisallowed(f"{reason}: {url}")
@@ -166,7 +318,10 @@ class PoliteClient:
             location = result.headers.get("Location")
             if result.status not in (301, 302, 303, 307, 308) or not location:
                 return result
-            url = urljoin(url, location)
+            target = urljoin(url, location)
+            if not scope(target):
+                raise OffScope(f"redirected off the source's hosts, not followed: {target}")
+            url = target
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def disallowed(self, url: str, limits: Limits) -> str | None:
@@ -199,10 +354,14 @@ class PoliteClient:
 
     def _robots_txt(self, origin: str, limits: Limits) -> HttpResult:
         url = origin + "/robots.txt"
+        on_host = same_host(url)
         for _ in range(MAX_REDIRECTS + 1):
             result = self._request(url, limits, {}, ROBOTS_MAX_BYTES)
             location = result.headers.get("Location")
             if result.status not in (301, 302, 303, 307, 308) or not location:
+                return result
+            # Off the host is not followed: the redirect stands, as if there were no robots.txt.
+            if not on_host(urljoin(url, location)):
                 return result
             url = urljoin(url, location)
         return result
@@ -241,20 +400,39 @@ class PoliteClient:
         self, url: str, headers: Mapping[str, str], limits: Limits, max_bytes: int
     ) -> tuple[HttpResult, float | None]:
         """One request; the second value is a wait in seconds when the answer is worth a retry."""
+        import requests
         from requests.structures import CaseInsensitiveDict
 
-        response = self.session.get(
-            url, headers=dict(headers), timeout=limits.timeout, stream=True, allow_redirects=False
-        )
+        deadline = _CURRENT.deadline = _Deadline(self.deadline)
         try:
-            status = response.status_code
-            retry_after = _retry_wait(status, response.headers.get("Retry-After"))
-            body = b""
-            if 200 <= status < 300:
-                body = _read_capped(response, max_bytes)
-            return HttpResult(url, status, CaseInsensitiveDict(response.headers), body), retry_after
+            response = self.session.get(
+                url,
+                headers=dict(headers),
+                timeout=limits.timeout,
+                stream=True,
+                allow_redirects=False,
+            )
+            try:
+                status = response.status_code
+                retry_after = _retry_wait(status, response.headers.get("Retry-After"))
+                body = b""
+                if 200 <= status < 300:
+                    body = _read_capped(response, max_bytes)
+            finally:
+                response.close()
+        except requests.RequestException:
+            if deadline.fired:
+                raise self._too_slow() from None
+            raise
         finally:
-            response.close()
+            deadline.cancel()
+            _CURRENT.deadline = None
+        if deadline.fired:  # the socket was shut: the body may look whole and be cut short
+            raise self._too_slow()
+        return HttpResult(url, status, CaseInsensitiveDict(response.headers), body), retry_after
+
+    def _too_slow(self) -> TooSlow:
+        return TooSlow(f"no complete response within {self.deadline:g} s; gave up")
 
     def _wait_turn(self, url: str, limits: Limits) -> None:
         last = self._last_request.get(_origin(url))
@@ -288,19 +466,26 @@ def _read_capped(response: requests.Response, max_bytes: int) -> bytes:
 
 
 def _retry_wait(status: int, retry_after: str | None) -> float | None:
+    """Seconds to wait before a retry (0: the usual back-off), None when not worth retrying."""
     if status not in (408, 429) and not 500 <= status < 600:
         return None
-    if not retry_after:
+    seconds = _seconds_until(retry_after.strip()) if retry_after else 0.0
+    if math.isnan(seconds):  # unreadable (NaN, garbage): as if the header were absent
         return 0.0
-    try:
-        seconds = float(retry_after)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError):
-            return 0.0
-        seconds = (when - dt.datetime.now(dt.timezone.utc)).total_seconds()
     return None if seconds > MAX_RETRY_AFTER else max(seconds, 0.0)
+
+
+def _seconds_until(value: str) -> float:
+    # RFC 9110: delay-seconds (digits) or an HTTP date; anything else reads as NaN.
+    if value.isascii() and value.isdigit():
+        return float(value) if len(value) < 10 else math.inf
+    try:
+        when = parsedate_to_datetime(value)
+        if when.tzinfo is None:  # "-0000": UTC, by RFC 5322
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return (when - dt.datetime.now(dt.timezone.utc)).total_seconds()
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return math.nan
 
 
 def _network_error(exc: Exception) -> str:
@@ -397,6 +582,7 @@ class _Crawl:
         self.client = client
         self.force = force
         self.recorder = _Recorder(source.name, store, progress)
+        self.scope = source_scope(source)
         self.urls: set[str] = set()
         self.lists: set[str] = set()
         self.requested = 0
@@ -412,6 +598,9 @@ class _Crawl:
         url: str | None = start
         pages = 0
         while url and pages < self.source.limits.max_pages and url not in self.lists:
+            if not self.scope(url):
+                self.recorder.fail(url, "next page is off the source's hosts; not requested")
+                return
             self.lists.add(url)
             pages += 1
             listing = self.list_page(url)
@@ -427,7 +616,7 @@ class _Crawl:
         self.recorder.progress("list", url)
         cached = self._cached(url, "list")
         try:
-            result = self.client.get(url, self.source.limits, _conditional(cached))
+            result = self.client.get(url, self.source.limits, _conditional(cached), self.scope)
         except RobotsDisallowed as exc:
             self.recorder.skipped(url, exc)
             return None
@@ -451,12 +640,16 @@ class _Crawl:
         if url in self.urls:
             return
         self.urls.add(url)
+        if not self.scope(url):
+            self.recorder.fail(url, "off the source's hosts; not requested")
+            return
         known = self.store.validators(url)
         copy = None if known is not None else self._cached(url, "duplicate")
         validators = known if copy is None else (copy.etag, copy.last_modified)
         self.recorder.progress("fetch", url)
         try:
-            result = self.client.get(url, self.source.limits, _conditional(validators, self.force))
+            headers = _conditional(validators, self.force)
+            result = self.client.get(url, self.source.limits, headers, self.scope)
         except RobotsDisallowed as exc:
             self.recorder.skipped(url, exc)
             return
@@ -548,14 +741,16 @@ def _document(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchedDocument:
+    # Pages are hostile: no control character (ESC, OSC, BEL) is stored, so none is ever printed.
+    text = strip_controls(parsed.text)
     return FetchedDocument(
         source=source,
         url=url,
-        title=parsed.title,
+        title=" ".join(strip_controls(parsed.title).split()),
         published=parsed.published,
-        text=parsed.text,
+        text=text,
         encoding=encoding,
-        content_sha256=hashlib.sha256(parsed.text.encode("utf-8")).hexdigest(),
+        content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         etag=etag,
         last_modified=last_modified,
         fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -633,7 +828,7 @@ def _load(job: _Job) -> _Loaded:
     path, max_bytes, source_name, prepare = job
     try:
         parsed, encoding = _read_file(path, max_bytes)
-    except (OSError, FetchError) as exc:
+    except (OSError, FactcheckError) as exc:
         return path, None, _one_line(str(exc))
     except Exception as exc:  # a hostile file must not stop the batch
         return path, None, _one_line(f"cannot parse: {type(exc).__name__}: {exc}")
@@ -659,9 +854,7 @@ def _read_file(path: Path, max_bytes: int) -> tuple[ParsedPage, str]:
         raise FetchError(
             f"unsupported file type {suffix or '(none)'}: expected .html, .htm or .txt"
         )
-    if path.stat().st_size > max_bytes:
-        raise FetchError(f"file is over the {max_bytes}-byte cap")
-    data = path.read_bytes()
+    data = read_regular(path, max_bytes, "a saved page")  # a FIFO named x.html is refused
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FetchError("binary file, not a page")
     text, encoding = decode_page(data, None, None)
@@ -708,8 +901,9 @@ def preview_source(source: Source, client: PoliteClient | None = None) -> Source
     """Fetch the first list page and the first article it links (politely); store nothing."""
     client = client or PoliteClient()
     preview = SourcePreview(source.start_urls[0])
+    scope = source_scope(source)
     try:
-        listing = client.get(preview.list_url, source.limits)
+        listing = client.get(preview.list_url, source.limits, scope=scope)
         if listing.status != 200:
             raise FetchError(f"HTTP {listing.status} for {preview.list_url}")
         html, _ = decode_page(listing.body, listing.headers.get("Content-Type"), source.encoding)
@@ -717,7 +911,7 @@ def preview_source(source: Source, client: PoliteClient | None = None) -> Source
         if not preview.links:
             return preview
         preview.article_url = preview.links[0]
-        page = client.get(preview.article_url, source.limits)
+        page = client.get(preview.article_url, source.limits, scope=scope)
         if page.status != 200:
             raise FetchError(f"HTTP {page.status} for {preview.article_url}")
         text, _ = decode_page(page.body, page.headers.get("Content-Type"), source.encoding)

@@ -725,10 +725,12 @@ def list_links(html: str, base_url: str, source: Source) -> tuple[list[str], str
     anchors = _anchors(root, base_url)
     next_page = _next_page(html, root, anchors, base_url, source)
     links = []
+    seen = {base_url, next_page, *source.start_urls}  # a set: 100,000 links stay linear
     for url, _text in anchors:
-        if url in (base_url, next_page) or url in source.start_urls:
+        if url in seen:
             continue
-        if _in_scope(url, source) and url not in links:
+        seen.add(url)
+        if _in_scope(url, source):
             links.append(url)
     return links, next_page
 

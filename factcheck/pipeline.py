@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from .checks import CHECKS, CheckContext, run_checks
 from .claims import build_claims, split_sentences
 from .figures import find_figures
-from .text import normalize
+from .text import MAX_ARTICLE_BYTES, normalize
 
 SPAN_KEY = "figures"
 
@@ -106,6 +106,8 @@ def load_pipeline(checks: Iterable[str] | None = None, segmenter: str = "char") 
         prepare_jieba()
     config = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
     nlp = spacy.blank("zh", config=config)
+    # Every article under the size limit must pass; a character is at least one byte.
+    nlp.max_length = MAX_ARTICLE_BYTES
     nlp.add_pipe("factcheck_figures")
     nlp.add_pipe("factcheck_claims")
     names = list(CHECKS) if checks is None else list(checks)

@@ -14,6 +14,7 @@ from . import __version__
 from .checks import Finding
 from .claims import Claim
 from .errors import InputError
+from .files import check_output
 from .matching import Match, Matcher
 from .storage import Database
 from .text import Article, read_article
@@ -105,13 +106,19 @@ def default_log_path(article_path: str, run_id: str) -> Path:
     return Path(LOG_FOLDER) / f"{Path(article_path).stem}-{run_id}.jsonl"
 
 
-def _check_log_target(path: Path) -> None:
-    folder = path.parent
-    existing = next((p for p in [folder, *folder.parents] if p.exists()), Path("."))
-    if path.is_dir():
-        raise InputError(f"--log {path}: is a directory")
-    if not existing.is_dir() or not os.access(existing, os.W_OK):
-        raise InputError(f"--log {path}: cannot write there")
+def protected_files(
+    article: str | Path, db: Database | str | Path | None
+) -> list[tuple[Path, str]]:
+    """The files an output must never replace: the article, the database and its WAL files."""
+    files = [(Path(article), "the article")]
+    if db is not None:
+        path = db.path if isinstance(db, Database) else Path(db)
+        files += [(path, "the database")]
+        files += [(Path(f"{path}{suffix}"), "the database's journal") for suffix in _JOURNALS]
+    return files
+
+
+_JOURNALS = ("-wal", "-shm", "-journal")
 
 
 def run_article(
@@ -134,7 +141,7 @@ def run_article(
     run_id = new_run_id(article.sha256, now)
     target = log_path or default_log_path(article.path, run_id)
     if write:
-        _check_log_target(target)
+        check_output(target, "--log", protected_files(article.path, db), log=True)
         if db is not None and not isinstance(db, Database):
             db = Database(db)
     analysis = analyse_text(article.text, published, nlp)
@@ -145,7 +152,10 @@ def run_article(
     if write:
         if isinstance(db, Database):
             save_run(db, result)
-        write_log(target, records)
+        try:
+            write_log(target, records)
+        except OSError as exc:
+            raise InputError(f"--log {target}: cannot be written ({exc.strerror})") from None
         result.log_path = target
     return result
 

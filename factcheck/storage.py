@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import DatabaseError
+from .files import kind_of
 
 DEFAULT_DB = "factcheck.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -330,6 +331,22 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+# What makes a file factcheck's (with a user_version of 1 or more): tables of migration 1.
+_MARKER_TABLES = {"sources", "documents", "facts", "runs", "claims", "findings"}
+_MARKER_COLUMNS = {"name", "publisher", "tier", "url", "last_fetched"}
+
+
+def database_error(path: Path, exc: sqlite3.DatabaseError) -> DatabaseError:
+    """One line for an SQLite error: a damaged file says so and how to save what is left."""
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if "malformed" in reason or "not a database" in reason or "corrupt" in reason:
+        return DatabaseError(
+            f"{path}: the database is damaged ({reason}); recover what is left with: "
+            f"sqlite3 {path} .recover | sqlite3 recovered.db"
+        )
+    return DatabaseError(f"{path}: cannot be used as a factcheck database ({reason})")
+
 
 class Database:
     """The factcheck database file; raises DatabaseError with a one-line reason when unusable."""
@@ -338,6 +355,7 @@ class Database:
         self.path = Path(path) if path is not None else default_db_path()
         self._batch: list[int] | None = None  # [size, steps] while batched()
         self._check_writable()
+        self._check_ours()
         try:
             # Autocommit mode: transactions are explicit (transaction()), never implicit.
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -350,9 +368,7 @@ class Database:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.migrate()
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
-                f"{self.path}: cannot be used as a factcheck database ({exc})"
-            ) from exc
+            raise database_error(self.path, exc) from None
 
     def _check_writable(self) -> None:
         folder = self.path.parent if str(self.path.parent) else Path(".")
@@ -360,9 +376,47 @@ class Database:
             raise DatabaseError(f"{self.path}: is a directory, not a database file")
         if not folder.is_dir():
             raise DatabaseError(f"{self.path}: the folder {folder} does not exist")
+        if self.path.exists() and not self.path.is_file():
+            kind = kind_of(self.path.stat().st_mode)
+            raise DatabaseError(f"{self.path}: is {kind}, not a database file")
         target = self.path if self.path.exists() else folder
         if not os.access(target, os.W_OK):
             raise DatabaseError(f"{self.path}: not writable")
+
+    def _check_ours(self) -> None:
+        """Refuse, before anything is written to it, a file that is neither empty nor a factcheck
+        database this version can open: it is read through a separate read-only connection."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with self.path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise DatabaseError(f"{self.path}: not an SQLite database; give another --db")
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                tables = {row[0] for row in names}
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise database_error(self.path, exc) from None
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path}: schema version {version} is newer than this factcheck "
+                f"({SCHEMA_VERSION}); upgrade factcheck"
+            )
+        if not tables:
+            return
+        ours = _MARKER_TABLES.issubset(tables) and _MARKER_COLUMNS.issubset(columns)
+        if version == 0 or not ours:
+            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise DatabaseError(
+                f"{self.path}: an SQLite file of another application (tables {shown}); "
+                "factcheck leaves it alone: give another --db"
+            )
 
     @property
     def version(self) -> int:

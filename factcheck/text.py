@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from .errors import InputError
+from .files import read_regular
 
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
 """Articles are a few kilobytes; anything over 4 MiB is a wrong file, not an article."""
@@ -33,17 +35,7 @@ class Article:
 def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """Read and decode an article file, raising InputError with a one-line reason."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, not an article file")
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"{p}: {size} bytes is over the {max_bytes}-byte limit for an article")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror})") from exc
+    data = read_regular(p, max_bytes, "an article")
     text, encoding = decode_text(data, str(p))
     return Article(str(p), text, encoding, hashlib.sha256(data).hexdigest())
 
@@ -54,13 +46,17 @@ def decode_text(data: bytes, name: str = "input") -> tuple[str, str]:
         raise InputError(f"{name}: the file is empty")
     for encoding, bom in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="strict"), name), encoding
+            return _checked(_strict(data, encoding, name), name), encoding
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
     try:
         return _checked(data.decode("utf-8"), name), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(data):
+            raise InputError(
+                f"{name}: not valid UTF-8 at byte {exc.start} ({exc.reason}), "
+                "though the rest of the file is UTF-8"
+            ) from None
     fits = [enc for enc in _LEGACY_ENCODINGS if _decodes(data, enc)]
     if not fits:
         raise InputError(f"{name}: not valid UTF-8, GB18030 or Big5 text")
@@ -69,6 +65,26 @@ def decode_text(data: bytes, name: str = "input") -> tuple[str, str]:
         fits = [best.encoding] if best is not None else fits
     encoding = "big5" if fits[0].startswith("big5") else fits[0]
     return _checked(data.decode(encoding), name), encoding
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding, errors="strict")
+    except UnicodeDecodeError as exc:
+        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        raise InputError(
+            f"{name}: not valid {label} (as its byte order mark says) at byte {exc.start} "
+            f"({exc.reason})"
+        ) from None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    # Legacy Chinese encodings almost never form valid multi-byte UTF-8 sequences: a file whose
+    # non-ASCII text is nearly all valid UTF-8 is UTF-8 with a few bad bytes, not GB18030.
+    decoded = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in decoded if "\udc80" <= ch <= "\udcff")
+    good = sum(1 for ch in decoded if ord(ch) > 0x7F and not "\udc80" <= ch <= "\udcff")
+    return good >= 8 and bad * 20 <= good
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -128,3 +144,17 @@ def normalize(text: str) -> str:
     the original: extraction runs on this form and reports spans of the original.
     """
     return to_simplified(text.translate(_FOLD))
+
+
+# C0 and C1 controls, DEL, and the bidirectional overrides and isolates ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """text without control characters that a terminal would act on (tabs and line breaks stay)."""
+    return _UNSAFE.sub("", text)
+
+
+def escape_controls(text: str) -> str:
+    """text with those characters written as \\uXXXX, visible and still valid inside JSON strings."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

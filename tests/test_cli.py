@@ -11,9 +11,18 @@ from pathlib import Path
 import pytest
 from conftest import TAIYUAN
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def factcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "120", "FACTCHECK_DB": str(cwd / "factcheck.db")}
+    # PYTHONPATH: this checkout's package, not whichever one the environment installed.
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    env = {
+        **os.environ,
+        "COLUMNS": "120",
+        "FACTCHECK_DB": str(cwd / "factcheck.db"),
+        "PYTHONPATH": path,
+    }
     return subprocess.run(
         [sys.executable, "-m", "factcheck", *args],
         cwd=cwd,

@@ -445,7 +445,7 @@ def test_ingest_drops_copies_and_reports_bad_files(tmp_path: Path) -> None:
     assert errors["scan.pdf"].startswith("unsupported file type .pdf")
     assert errors["blob.html"] == "binary file, not a page"
     assert errors["empty.html"] == "no article text found"
-    assert "No such file" in errors["absent.html"]
+    assert "no such file" in errors["absent.html"].lower()
     assert len(store.failures) == 4
 
 
