@@ -377,12 +377,20 @@ def check_implied_base(ctx: CheckContext) -> Iterator[Finding]:
         new_hi, amount_hi = _hi(new), _hi(amount)
         if amount_hi is None:
             continue
-        if new_hi is None:  # 超过136万亿元: an open new value leaves the rate unbounded below
-            yield Finding(
+        if (
+            new_hi is None
+        ):  # 超过136万亿元: the base is at least B − D, so the rate at most D/(B − D)
+            floor = _lo(new) - (amount_hi if amount.figure.direction != "down" else -_lo(amount))
+            if floor <= 0:
+                continue
+            ceiling = amount_hi / floor * 100
+            yield judged(
                 "implied_base",
-                PASS,
+                _lo(rate) > ceiling,
                 [new.id, amount.id, rate.id],
-                f"{amount.text} and {rate.text} fit {new.text} (an open bound)",
+                f"{amount.text} on a base of at least {written_like(floor, new)} is at most "
+                f"{written_like(ceiling, rate)}, not {rate.text}",
+                f"{amount.text} and {rate.text} fit {new.text}",
             )
             continue
         sign = -1 if amount.figure.direction == "down" else 1

@@ -143,6 +143,7 @@ def find_frames(norm: str, claims: list[Claim], sentences: list[Sentence]) -> Fr
             frames.changes.extend(_changes(norm, here))
             frames.changes.extend(_times(norm, here, previous))
             frames.rate_changes.extend(_rate_changes(norm, here))
+            frames.rate_changes.extend(_rate_gaps(norm, here, previous))
             frames.implied.extend(_implied(norm, here))
             previous = here
     frames.shares = list(_shares(norm, frames.totals, numeric))
@@ -517,6 +518,37 @@ def _rate_changes(norm: str, here: list[Claim]) -> Iterator[RateChange]:
         points = next((c for c in here if c.start >= b.end and c.unit == "pp"), None)
         if points is not None:
             yield RateChange(a, b, points)
+
+
+_GAP = re.compile(
+    r"(?P<x>[\u4e00-\u9fff]{1,6}?)(?:增速|增幅|增长)?(?P<cmp>快于|高于|低于|慢于)"
+    r"(?P<y>[\u4e00-\u9fff]{1,6}?)(?:增速|增幅)?(?:了)?$"
+)
+
+
+def _rate_gaps(norm: str, here: list[Claim], previous: list[Claim]) -> Iterator[RateChange]:
+    """进口增速快于出口8个百分点: the points between two rates stated before, found by their names."""
+    for points in (c for c in here if c.unit == "pp"):
+        clause = _CLAUSE.split(norm[points.sentence.start : points.start])[-1]
+        found = _GAP.search(clause)
+        if not found:
+            continue
+        rates = [c for c in previous + here if c.unit == "%" and c.end <= points.start]
+        x = _named_rate(norm, rates, found.group("x"))
+        y = _named_rate(norm, rates, found.group("y"))
+        if x is None or y is None or x is y:
+            continue
+        higher, lower = (x, y) if found.group("cmp") in ("快于", "高于") else (y, x)
+        yield RateChange(lower, higher, points)
+
+
+def _named_rate(norm: str, rates: list[Claim], name: str) -> Claim | None:
+    """The latest rate whose clause names `name` (出口17.44万亿元，增长14% is 出口's rate)."""
+    for rate in reversed(rates):
+        window = norm[max(rate.sentence.start, rate.start - 16) : rate.start]
+        if name in re.split(r"[;；。]", window)[-1]:
+            return rate
+    return None
 
 
 def _implied(norm: str, here: list[Claim]) -> Iterator[ImpliedBase]:

@@ -256,3 +256,15 @@ def test_times_of_a_named_figure(nlp) -> None:  # type: ignore[no-untyped-def]
     good = "财政部发行20亿欧元主权债券。总申购金额162亿欧元，是发行金额的8.1倍。"
     assert ("change", "pass") in statuses(nlp, good)
     assert ("change", "fail") in flagged(nlp, good.replace("162亿", "192亿"))
+
+
+def test_an_open_new_value_still_bounds_the_rate(nlp) -> None:  # type: ignore[no-untyped-def]
+    good = "支出预计超过136万亿元，比上期增加26万亿元，增长24%。"
+    assert ("implied_base", "pass") in statuses(nlp, good)
+    assert ("implied_base", "fail") in flagged(nlp, good.replace("136万亿", "150万亿"))
+
+
+def test_points_between_two_named_rates(nlp) -> None:  # type: ignore[no-untyped-def]
+    good = "其中，出口17.44万亿元，增长14%；进口12.69万亿元，增长22%。进口增速快于出口8个百分点。"
+    assert ("rate_change", "pass") in statuses(nlp, good)
+    assert ("rate_change", "fail") in flagged(nlp, good.replace("增长22%", "增长24%"))
