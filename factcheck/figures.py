@@ -509,7 +509,11 @@ def _rules() -> list[tuple[re.Pattern[str], Rule]]:
         (_quantity(rf"(?=(?:{alternation('bare_nouns')}))", ranges=False), _bare_noun),
         (rf"(?P<num>{NUM})(?P<unit>金|银|铜)(?=\d|[,，、。;；]|$)", _medal),
         (r"(?P<pre>近)?(?:一半|过半|半数)(?P<post>以上)?", _half),
-        (r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%])(?=[\u4e00-\u9fff“《])(?![年月日号])", _event_year),
+        (
+            rf"{NUMERAL_BOUNDARY}(?:19|20)\d{{2}}(?![\d.,%年月日号{CN_DIGITS}{CN_UNITS}万亿])"
+            r"(?=[\u4e00-\u9fff“《])",
+            _event_year,
+        ),
         (rf"前(?P<num>{NUM})(?:强|名|位)", _top),
         (rf"第(?P<num>{NUM})", _rank),
         (r"(?:^|(?<=[\n,，。;；:：]))(?P<num>[一二三四五六七八九十]+)是", _list_number),
