@@ -186,14 +186,15 @@ def _shut(sock: socket.socket) -> None:
 _CURRENT = threading.local()  # .deadline: the _Deadline of the request this thread is making
 
 
-def _watched(connection: type) -> type:
+def _watched(connection: type[Any]) -> type[Any]:
     """An urllib3 connection class that hands its socket to the current deadline."""
+    base_getresponse = connection.getresponse
 
     def getresponse(self: Any) -> Any:
         deadline = getattr(_CURRENT, "deadline", None)
         if deadline is not None and self.sock is not None:
             deadline.watch(self.sock)
-        return connection.getresponse(self)
+        return base_getresponse(self)
 
     return type(f"Watched{connection.__name__}", (connection,), {"getresponse": getresponse})
 
