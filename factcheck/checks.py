@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -552,15 +553,20 @@ def check_restatement(ctx: CheckContext) -> Iterator[Finding]:
 def _headline_restatements(ctx: CheckContext, body: list[Claim]) -> Iterator[Finding]:
     """A headline figure restates the body: it fails only when no body figure, and no sum of the
     figures it restates, has its value (a headline may round or truncate: 达16万亿元 for 16.87万亿)."""
+    by_head: dict[str, list[Claim]] = {}
+    for claim in body:
+        by_head.setdefault(clean(claim.measure or "")[-2:], []).append(claim)
+    values = _ValueIndex(body)
     for headline in (c for c in ctx.numeric if c.headline and c.measure):
-        peers = [c for c in body if units_match(headline, c) and _same_head(headline, c)]
+        candidates = by_head.get(clean(headline.measure or "")[-2:], [])
+        peers = [c for c in candidates if units_match(headline, c) and _same_head(headline, c)]
         if not peers:
             continue
         low, high = _headline_interval(headline)
-        agreeing = [c for c in body if c.kind == headline.kind and _between(low, high, c)]
+        agreeing = values.meeting(headline.kind, low, high)
         total_low, total_high = _sum(peers)
         if agreeing or (len(peers) > 1 and _meets(total_low, total_high or total_low, (low, high))):
-            other = next((c for c in agreeing if c in peers), (agreeing or peers)[0])
+            other = next((c for c in peers if _between(low, high, c)), agreeing or peers[0])
             message = (
                 f"the headline's {headline.text}{headline.measure} restates the body's {other.text}"
             )
@@ -572,6 +578,39 @@ def _headline_restatements(ctx: CheckContext, body: list[Claim]) -> Iterator[Fin
             f"{other.text}{other.measure}"
         )
         yield Finding("restatement", FAIL, [headline.id, other.id], message)
+
+
+class _ValueIndex:
+    """Body figures by kind, sorted by their low end, to find one that meets an interval in
+    logarithmic time (a 4 MiB article repeats its headline hundreds of times)."""
+
+    def __init__(self, claims: list[Claim]) -> None:
+        self._lows: dict[str, list[Decimal]] = {}
+        self._claims: dict[str, list[Claim]] = {}
+        self._reach: dict[str, list[Decimal | None]] = {}  # running max of the high ends
+        for claim in sorted(claims, key=_lo):
+            self._lows.setdefault(claim.kind, []).append(_lo(claim))
+            self._claims.setdefault(claim.kind, []).append(claim)
+        for kind, ordered in self._claims.items():
+            reach: list[Decimal | None] = []
+            for claim in ordered:
+                top, last = _hi(claim), reach[-1] if reach else Decimal("-Infinity")
+                reach.append(None if top is None or last is None else max(top, last))
+            self._reach[kind] = reach
+
+    def meeting(self, kind: str, low: Decimal, high: Decimal | None) -> Claim | None:
+        """A claim of `kind` whose interval meets [low, high], or None."""
+        lows = self._lows.get(kind, [])
+        end = len(lows) if high is None else bisect_right(lows, high)
+        if end == 0:
+            return None
+        reach = self._reach[kind][end - 1]
+        if reach is not None and reach < low:
+            return None
+        for claim in reversed(self._claims[kind][:end]):
+            if _between(low, high, claim):
+                return claim
+        return None  # pragma: no cover - the running maximum says one exists
 
 
 def _same_head(a: Claim, b: Claim) -> bool:

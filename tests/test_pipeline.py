@@ -44,3 +44,12 @@ def test_jieba_segmenter_caches_in_the_user_cache(tmp_path, monkeypatch, taiyuan
     cached = list((tmp_path / "cache" / "factcheck").glob("jieba*.cache"))
     assert cached, list((tmp_path / "cache").rglob("*"))
     assert not list(tmp_path.glob("*.cache"))
+
+
+def test_docs_are_one_token_per_character_with_the_text_unchanged(nlp) -> None:  # type: ignore[no-untyped-def]
+    from factcheck.pipeline import make_doc
+
+    text = "太原市 共打掉\n128个。 "
+    doc = make_doc(nlp, text)
+    assert doc.text == text
+    assert len(doc) == len(text)
