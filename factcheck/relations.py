@@ -15,6 +15,7 @@ claims, so the work is linear in the text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -227,20 +228,29 @@ def _complementary_parts(
 ) -> Iterator[TotalParts]:
     """进出口总值3.81万亿元。出口2.28万亿元…；进口1.53万亿元: complementary parts of the total just
     before them (in this sentence or the last), named so that the total's name holds them all."""
+    latest: dict[tuple[str, str | None], Claim] = {}  # the last stock of each kind and unit
+    for claim in previous:
+        if is_additive(norm, claim):
+            latest[(claim.kind, _unit_class(claim))] = claim
     for i in range(len(additive) - 1):
         first = additive[i]
-        earlier = [c for c in previous + additive[:i] if is_additive(norm, c)]
-        total = next((c for c in reversed(earlier) if units_match(c, first)), None)
+        total = latest.get((first.kind, _unit_class(first)))
+        latest[(first.kind, _unit_class(first))] = first
         if total is None:
-            return
-        for group in _complements():
-            parts = [c for c in additive[i : i + len(group)] if units_match(c, first)]
-            if len(parts) != len(group) or not _covers_complement(_labels(norm, total, parts)):
+            continue
+        for size in _complement_sizes():
+            parts = [c for c in additive[i : i + size] if units_match(c, first)]
+            group = _complement_of(_short_labels(norm, parts)) if len(parts) == size else None
+            if group is None:
                 continue
             name = _label_before(norm, total, max(0, total.start - 16)) + (total.measure or "")
             if "总" in name or all(word[0] in name for word in group):
                 yield TotalParts(total, parts, True, "complement")
                 return
+
+
+def _unit_class(claim: Claim) -> str | None:
+    return "人" if claim.unit in PERSON_UNITS else claim.unit
 
 
 def _without_separate_first(norm: str, total: Claim, parts: list[Claim]) -> list[Claim]:
@@ -402,8 +412,29 @@ def _exhaustive(norm: str, total: Claim, parts: list[Claim]) -> bool | None:
     return None
 
 
+def _short_labels(norm: str, parts: list[Claim]) -> list[tuple[str, str]]:
+    """Each part's name from a few characters around it (bounded: parts far from their total)."""
+    return [
+        (
+            _label_before(norm, p, max(0, p.start - 12)),
+            re.split(r"[,，、;；。]", norm[p.end : p.end + 12])[0],
+        )
+        for p in parts
+    ]
+
+
+@lru_cache(maxsize=1)
+def _complement_sizes() -> tuple[int, ...]:
+    return tuple(sorted({len(group) for group in _complements()}))
+
+
 def _covers_complement(labels: list[tuple[str, str]]) -> bool:
     """The parts' labels are exactly one set of complementary categories (男/女, 出口/进口)."""
+    return _complement_of(labels) is not None
+
+
+def _complement_of(labels: list[tuple[str, str]]) -> tuple[str, ...] | None:
+    """The set of complementary categories the parts' labels are exactly, if any."""
     for group in _complements():
         if len(group) != len(labels):
             continue
@@ -416,8 +447,8 @@ def _covers_complement(labels: list[tuple[str, str]]) -> bool:
                 break
             remaining.remove(hit)
         if not remaining:
-            return True
-    return False
+            return group
+    return None
 
 
 def _shares(norm: str, totals: list[TotalParts], numeric: list[Claim]) -> Iterator[Share]:
@@ -426,10 +457,10 @@ def _shares(norm: str, totals: list[TotalParts], numeric: list[Claim]) -> Iterat
     starts = sorted(following)
     for frame in totals:
         for part in frame.parts:
-            at = next((s for s in starts if s >= part.end), None)
-            if at is None or at - part.end > 16:
+            index = bisect_left(starts, part.end)
+            if index == len(starts) or starts[index] - part.end > 16:
                 continue
-            share = following[at]
+            share = following[starts[index]]
             written = _SHARE_GAP.match(norm[part.end : share.start])
             if written is None:
                 continue  # 外地籍人员占3成: the share of another subject
