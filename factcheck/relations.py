@@ -159,7 +159,7 @@ def is_additive(norm: str, claim: Claim) -> bool:
     an average (平均每个集聚区6.39万人次) or a rate."""
     if claim.kind not in ADDITIVE_KINDS or claim.unit in _NOT_ADDITIVE or claim.figure.value_max:
         return False
-    clause = _CLAUSE.split(norm[claim.sentence.start : claim.start])[-1]
+    clause = _CLAUSE.split(norm[max(claim.sentence.start, claim.start - 40) : claim.start])[-1]
     return not _AVERAGE.search(clause)
 
 
@@ -273,7 +273,7 @@ def _is_change_amount(norm: str, claim: Claim) -> bool:
     """比上年增加9公斤: a figure that is the size of a change, not a stock of things."""
     if not claim.figure.direction:
         return False
-    clause = _CLAUSE.split(norm[claim.sentence.start : claim.start])[-1]
+    clause = _CLAUSE.split(norm[max(claim.sentence.start, claim.start - 40) : claim.start])[-1]
     return bool(_CHANGE_AMOUNT.search(clause))
 
 
@@ -560,7 +560,9 @@ _GAP = re.compile(
 def _rate_gaps(norm: str, here: list[Claim], previous: list[Claim]) -> Iterator[RateChange]:
     """进口增速快于出口8个百分点: the points between two rates stated before, found by their names."""
     for points in (c for c in here if c.unit == "pp"):
-        clause = _CLAUSE.split(norm[points.sentence.start : points.start])[-1]
+        clause = _CLAUSE.split(norm[max(points.sentence.start, points.start - 40) : points.start])[
+            -1
+        ]
         found = _GAP.search(clause)
         if not found:
             continue
