@@ -23,6 +23,7 @@ from .numerals import decimal_places, last_digit_unit, scale_of
 from .relations import PERSON_UNITS, Frames, TotalParts, by_sentence, find_frames, units_match
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
+SUM_OF_PARTS = "sum_of_parts"
 # 56个，已开工建设41个 / 315处，整改到位298处: the second count is of the first one's items.
 _COMPLETED = re.compile(
     r"^[,，]\s*(?:其中)?[\u4e00-\u9fff]{0,4}(?:已|到位|办结|结案|化解|竣工|投产|开工|完成)"
@@ -206,28 +207,28 @@ def _sum_finding(frame: TotalParts) -> Finding:
     if total_hi is not None and low > total_hi:
         shown = written_like(sum((Decimal(str(p.value)) for p in parts), Decimal(0)), total)
         return Finding(
-            FAIL_CHECK, FAIL, ids, f"{written} = {shown}, more than the total {total.text}"
+            SUM_OF_PARTS, FAIL, ids, f"{written} = {shown}, more than the total {total.text}"
         )
     if high is not None and high < _lo(total):
         shown = written_like(sum((Decimal(str(p.value)) for p in parts), Decimal(0)), total)
         arithmetic = f"{written} = {shown} ≠ {total.text}"
         if frame.exhaustive:
             return Finding(
-                FAIL_CHECK, FAIL, ids, f"{arithmetic}, and the text gives them as the whole"
+                SUM_OF_PARTS, FAIL, ids, f"{arithmetic}, and the text gives them as the whole"
             )
         short = _lo(total) - high
         if frame.exhaustive is None and short <= _lo(total) * _WARN_SHORTFALL:
             why = f"{arithmetic}: consistent only if the list is partial"
-            return Finding(FAIL_CHECK, WARN, ids, why)
+            return Finding(SUM_OF_PARTS, WARN, ids, why)
         return Finding(
-            FAIL_CHECK, PASS, ids, f"{written} cover part of {total.text}: a partial list"
+            SUM_OF_PARTS, PASS, ids, f"{written} cover part of {total.text}: a partial list"
         )
     return Finding(
-        FAIL_CHECK, PASS, ids, f"{written} = {written_like(low, total)}, agreeing with {total.text}"
+        SUM_OF_PARTS,
+        PASS,
+        ids,
+        f"{written} = {written_like(low, total)}, agreeing with {total.text}",
     )
-
-
-FAIL_CHECK = "sum_of_parts"
 
 
 @register_check("part_not_above_total")

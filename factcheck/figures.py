@@ -26,10 +26,12 @@ from .numerals import (
     CN_UNITS,
     NUMERAL_BOUNDARY,
     NUMERAL_PATTERN,
+    SCALES,
     NumeralError,
     decimal_places,
     last_digit_unit,
     parse_number,
+    scale_of,
 )
 
 NUM = NUMERAL_PATTERN
@@ -143,8 +145,9 @@ def _reading(m: re.Match[str], *, rounded: bool) -> _Reading | None:
         return None  # 几 / 数 / 上 stand for a digit only before a bare unit: 几十, 数百万
     approx = _approx(g.get("pre"), mid, g.get("post"), few)
     places = decimal_places(core)
-    written_scale = scale * _trailing_scale(core)
-    step = last_digit_unit(base / _trailing_scale(core), places) * written_scale
+    # 1.29万 is rounded to the hundred; 3万4000 is exact to the thousand written.
+    written_scale = scale * scale_of(core)
+    step = last_digit_unit(base / scale_of(core), places) * written_scale
     value = base * scale
     if few:  # 几十 and 上千: more than the unit written, less than ten of them
         return _Reading(value, value, value * 10, approx)
@@ -164,17 +167,8 @@ def _reading(m: re.Match[str], *, rounded: bool) -> _Reading | None:
 
 
 def _scale_word(word: str | None) -> Decimal:
-    return {"万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}.get(
-        word or "", Decimal(1)
-    )
-
-
-def _trailing_scale(core: str) -> Decimal:
-    # 1.29万 is rounded to the hundred; 3万4000 is exact to the thousand written.
-    for word, factor in (("万亿", 10**12), ("亿", 10**8), ("万", 10**4), ("兆", 10**12)):
-        if core.endswith(word) and not any(ch.isdigit() for ch in core.split(word)[-1]):
-            return Decimal(factor)
-    return Decimal(1)
+    """The factor of a scale word written after 多/余 (十多万): 万 → 10⁴; none → 1."""
+    return SCALES.get(word or "", Decimal(1))
 
 
 def _figure(
