@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import __version__
 from .checks import Finding
@@ -69,6 +70,7 @@ class RunResult:
     analysis: Analysis
     log_path: Path | None
     records: list[dict[str, Any]]
+    url: str | None = None  # where the article was published
 
     @property
     def exit_code(self) -> int:
@@ -125,6 +127,7 @@ def run_article(
     path: str | Path,
     *,
     published: str | None = None,
+    url: str | None = None,
     db: Database | str | Path | None = None,
     log_path: Path | None = None,
     write: bool = True,
@@ -135,8 +138,34 @@ def run_article(
     Every input is validated before anything is written, so bad input leaves nothing behind;
     `db` may be a path, opened (and created) only once the article and the log target are good.
     """
-    article = read_article(path)
+    return check_article(
+        read_article(path),
+        published=published,
+        url=url,
+        db=db,
+        log_path=log_path,
+        write=write,
+        nlp=nlp,
+    )
+
+
+def check_article(
+    article: Article,
+    *,
+    published: str | None = None,
+    url: str | None = None,
+    db: Database | str | Path | None = None,
+    log_path: Path | None = None,
+    write: bool = True,
+    nlp: Language | None = None,
+    analysis: Analysis | None = None,
+) -> RunResult:
+    """Check an article already read (a file, standard input, an upload), as run_article does.
+
+    `analysis` is the article's analysis when a batch made it already (run_articles).
+    """
     published = parse_published(published)
+    url = parse_article_url(url)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run_id = new_run_id(article.sha256, now)
     target = log_path or default_log_path(article.path, run_id)
@@ -144,11 +173,12 @@ def run_article(
         check_output(target, "--log", protected_files(article.path, db), log=True)
         if db is not None and not isinstance(db, Database):
             db = Database(db)
-    analysis = analyse_text(article.text, published, nlp)
+    if analysis is None:
+        analysis = analyse_text(article.text, published, nlp)
     if isinstance(db, Database):
         match_against(db, analysis)
-    records = log_records(run_id, article, published, now.isoformat(), analysis)
-    result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records)
+    records = log_records(run_id, article, published, now.isoformat(), analysis, url)
+    result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records, url)
     if write:
         if isinstance(db, Database):
             save_run(db, result)
@@ -158,6 +188,16 @@ def run_article(
             raise InputError(f"--log {target}: cannot be written ({exc.strerror})") from None
         result.log_path = target
     return result
+
+
+def parse_article_url(value: str | None) -> str | None:
+    """Validate the article's published address: an http or https URL."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise InputError(f"--url {value!r}: expected the article's web address (http or https)")
+    return value
 
 
 def match_against(db: Database, analysis: Analysis) -> None:
@@ -175,7 +215,12 @@ def match_against(db: Database, analysis: Analysis) -> None:
 
 
 def log_records(
-    run_id: str, article: Article, published: str | None, created_at: str, analysis: Analysis
+    run_id: str,
+    article: Article,
+    published: str | None,
+    created_at: str,
+    analysis: Analysis,
+    url: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every record of the log, in order: run, claims, findings, matches, summary."""
     run = {
@@ -183,6 +228,7 @@ def log_records(
         "run_id": run_id,
         "article": article.path,
         "article_sha256": article.sha256,
+        "url": url,
         "published": published,
         "created_at": created_at,
         "version": __version__,
@@ -207,6 +253,7 @@ def save_run(db: Database, result: RunResult) -> None:
                     "run_id": result.run_id,
                     "article": run["article"],
                     "article_sha256": run["article_sha256"],
+                    "url": result.url,
                     "published": run["published"],
                     "created_at": run["created_at"],
                     "version": run["version"],

@@ -54,6 +54,7 @@ class StoredRun:
     text: str
     claims: list[StoredClaim]
     findings: list[StoredFinding]
+    url: str | None = None  # where the article was published (run --url)
 
     def claim(self, claim_id: str) -> StoredClaim:
         return next(c for c in self.claims if c.id == claim_id)
@@ -113,4 +114,52 @@ def load_run(db: Database, run_id: str | None = None) -> StoredRun:
         run["text"] or "",
         claims,
         findings,
+        run.get("url"),
+    )
+
+
+def run_from_records(records: list[dict[str, Any]], text: str) -> StoredRun:
+    """A run rebuilt from its log records (as run.log_records writes them) and the article text:
+    what outputs read when the run is not, or not yet, read back from a database."""
+    head = records[0]
+    matches = {r["claim"]: r for r in records if r["type"] == "match"}
+    claims = []
+    for r in records:
+        if r["type"] != "claim":
+            continue
+        match = matches.get(r["id"], {})
+        claims.append(
+            StoredClaim(
+                r["id"],
+                r["start"],
+                r["end"],
+                r["text"],
+                r["kind"],
+                r["value"],
+                r["unit"],
+                r["measure"],
+                bool(r["checkworthy"]),
+                r["sentence"] or "",
+                match.get("verdict"),
+                match.get("why"),
+                list(match.get("evidence") or []),
+                match.get("origin"),
+                list(match.get("drift") or []),
+            )
+        )
+    findings = [
+        StoredFinding(r["id"], r["check"], r["status"], list(r["claims"]), r["message"])
+        for r in records
+        if r["type"] == "finding"
+    ]
+    return StoredRun(
+        head["run_id"],
+        head["article"],
+        head.get("article_key") or head["article"],
+        head["published"],
+        head["created_at"],
+        text,
+        claims,
+        findings,
+        head.get("url"),
     )

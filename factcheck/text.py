@@ -35,9 +35,17 @@ class Article:
 def read_article(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """Read and decode an article file, raising InputError with a one-line reason."""
     p = Path(path)
-    data = read_regular(p, max_bytes, "an article")
-    text, encoding = decode_text(data, str(p))
-    return Article(str(p), text, encoding, hashlib.sha256(data).hexdigest())
+    return article_from_bytes(read_regular(p, max_bytes, "an article"), str(p))
+
+
+def article_from_bytes(data: bytes, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Decode an article given as bytes (standard input, an upload) under the limits of a file."""
+    if len(data) > max_bytes:
+        raise InputError(
+            f"{name}: {len(data)} bytes is over the {max_bytes}-byte limit for an article"
+        )
+    text, encoding = decode_text(data, name)
+    return Article(name, text, encoding, hashlib.sha256(data).hexdigest())
 
 
 def decode_text(data: bytes, name: str = "input") -> tuple[str, str]:
