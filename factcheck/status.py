@@ -178,3 +178,60 @@ def run_counts(
         },
         drift=sum(1 for c in run.claims if c.checkworthy and c.drift),
     )
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing to look at: a standing finding, or a figure's verdict (repeats folded into one)."""
+
+    severity: str  # flagged, warned or unverified (SEVERITIES)
+    kind: str  # "finding" or "claim"
+    id: str  # what `review --item` and `trace` take: f3, c6 (the first of repeats)
+    status: str  # fail / warn for findings; contradicted / corrected / unverified for claims
+    message: str
+    claims: tuple[str, ...]  # the figures it names; for a claim, every repeat of the figure
+
+    @property
+    def count(self) -> int:
+        """How many times the figure is repeated (1 for a finding)."""
+        return len(self.claims) if self.kind == "claim" else 1
+
+
+def attention(
+    run: StoredRun,
+    items: Iterable[ReviewItem] = (),
+    statuses: dict[str, FigureStatus] | None = None,
+) -> list[Attention]:
+    """What to look at first, most urgent first: failed findings and contradicted or corrected
+    figures, then warnings, then unverified figures; a figure repeated with the same verdict
+    (128個 five times) is one entry."""
+    items = list(items)
+    statuses = statuses if statuses is not None else figure_statuses(run, items)
+    dismissed = {i.id for i in items if i.kind == "finding" and i.state == "dismiss"}
+    entries = [
+        Attention(
+            "flagged" if f.status == "fail" else "warned",
+            "finding",
+            f.id,
+            f.status,
+            f.message,
+            tuple(dict.fromkeys(f.claims)),
+        )
+        for f in run.findings
+        if f.status != "pass" and f.id not in dismissed
+    ]
+    repeats: dict[tuple[Any, ...], list[str]] = {}
+    first: dict[tuple[Any, ...], tuple[str, str]] = {}
+    for claim in run.claims:
+        verdict = statuses[claim.id].verdict
+        if verdict not in ("contradicted", "corrected", "unverified"):
+            continue
+        key = (claim.text, claim.measure, verdict)
+        repeats.setdefault(key, []).append(claim.id)
+        first.setdefault(key, (claim.id, claim.why or verdict))
+    for key, ids in repeats.items():
+        verdict = key[2]
+        severity = "unverified" if verdict == "unverified" else "flagged"
+        cid, why = first[key]
+        entries.append(Attention(severity, "claim", cid, verdict, why, tuple(ids)))
+    return sorted(entries, key=lambda e: SEVERITIES.index(e.severity))
