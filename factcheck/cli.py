@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.segment import Segment
 from rich.text import Text
+from typer.core import TyperCommand
 
 from .errors import FactcheckError
+
+try:  # typer 0.29 carries its own copy of Click
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer on Click itself
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 from .text import escape_controls, strip_controls
 
 
@@ -32,8 +40,19 @@ class SafeConsole(Console):
                 yield Segment(strip_controls(segment.text), segment.style)
 
 
+class PlainUsage(TyperCommand):
+    """A command whose usage line reads `ARTICLE...`, not typer's `{ARTICLE}...`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [
+            re.sub(r"\{([^{}]+)\}", r"\1", piece) for piece in super().collect_usage_pieces(ctx)
+        ]
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 app = typer.Typer(
     help="Check the figures in a news article against each other and against official bulletins.",
+    context_settings=CONTEXT,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -43,89 +62,145 @@ err_console = SafeConsole(stderr=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="SQLite database (default: $FACTCHECK_DB or ./factcheck.db)."),
+    typer.Option(
+        "--db", metavar="FILE", help="SQLite database (default: $FACTCHECK_DB or ./factcheck.db)."
+    ),
 ]
+# reports.FORMATS, written out so that `--help` need not import the reports (a test keeps them equal)
+ReportFormat = Literal["html", "md", "json", "claimreview"]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        console.print(f"factcheck {__version__}", highlight=False)
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
     """Check the figures in a news article against each other and against official bulletins.
 
     Start with: factcheck run claims/taiyuan-2019.txt --published 2019-04-15
     """
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def run(
-    article: Annotated[Path, typer.Argument(help="Article file: UTF-8, GBK/GB18030 or Big5 text.")],
+    articles: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ARTICLE",
+            help="Article files (UTF-8, GBK/GB18030 or Big5 text), folders of .txt files, "
+            "globs, or - for standard input.",
+            show_default=False,
+        ),
+    ],
     published: Annotated[
         str | None,
-        typer.Option(help="Publication date YYYY-MM-DD; resolves 去年9月, 今年一季度."),
+        typer.Option(
+            "--published", "-p", metavar="YYYY-MM-DD", help="Publication date; resolves 去年9月."
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="Where the article was published (reports, ClaimReview)."),
     ] = None,
     log: Annotated[
         Path | None,
-        typer.Option(help="Where to write the JSON Lines log (default: factcheck-logs/…)."),
+        typer.Option(
+            "--log",
+            "-l",
+            metavar="FILE",
+            help="One JSON Lines log for every article (default: one per article in "
+            "factcheck-logs/).",
+        ),
     ] = None,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the log records to standard output.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", "--all", help="List every figure with its verdict.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the table of articles and the counts.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Find every figure in an article and check the figures against each other.
+    """Find every figure in articles, check them against each other and the bulletins.
 
-    Exit status: 0 when no check failed, 1 when something was flagged, 2 for bad input.
+    Flagged findings and contradicted figures come first, then warnings, then a line of counts.
+    Exit status: 0 when nothing is flagged, 1 when an article is, 2 for bad input.
 
+    \b
     Examples:
-
-        factcheck run claims/taiyuan-2019.txt --published 2019-04-15
-
-        factcheck run article.txt --json > log.jsonl
-
-        factcheck run article.txt --log checks/article.jsonl --db desk.db
+      factcheck run claims/taiyuan-2019.txt --published 2019-04-15
+      factcheck run today/ --log today.jsonl -q
+      cat article.txt | factcheck run - --url https://example.org/a.html
+      factcheck run article.txt --json > log.jsonl
     """
-    from .run import run_article
+    from .display import print_results, run_progress
+    from .run import exit_status, read_articles, reviewed, run_articles
     from .storage import default_db_path
     from .verification_log import dumps
 
-    result = run_article(article, published=published, db=db or default_db_path(), log_path=log)
+    chosen = read_articles(articles)
+    database = db or default_db_path()
+    with run_progress(err_console, len(chosen)) as progress:
+        results = run_articles(
+            chosen, published=published, url=url, db=database, log_path=log, progress=progress
+        )
+    views = reviewed(results, database)
     if json_out:
-        for record in result.records:
-            _write(dumps(record) + "\n")
+        for result in results:
+            for record in result.records:
+                _write(dumps(record) + "\n")
     else:
-        from .display import print_run
-
-        print_run(console, result)
-    raise typer.Exit(result.exit_code)
+        print_results(console, views, verbose=verbose, quiet=quiet)
+    raise typer.Exit(exit_status(views))
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def trace(
-    claim: Annotated[str, typer.Argument(help="A claim id (c6) or its figure (128个 / 128個).")],
+    claim: Annotated[
+        str, typer.Argument(metavar="CLAIM", help="A claim id (c6) or its figure (128个 / 128個).")
+    ],
     run_id: Annotated[
-        str | None, typer.Option("--run", help="A run id (default: the latest).")
+        str | None, typer.Option("--run", metavar="RUN", help="A run id (default: the latest).")
     ] = None,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Show one claim's timeline: the origin, later repetitions and drift.
 
+    \b
     Examples:
-
-        factcheck trace 128個
-
-        factcheck trace c6 --run 20261128T144536-36e5e5
+      factcheck trace 128個
+      factcheck trace c6 --run 20261128T144536-36e5e5
     """
     from .display import print_trace
     from .storage import Database
     from .tracing import find_trace
 
-    print_trace(console, find_trace(Database(db), claim, run_id))
+    found = find_trace(Database(db), claim, run_id)
+    if json_out:
+        _write_json(found.record())
+    else:
+        print_trace(console, found)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def review(
     run_id: Annotated[
         str | None,
-        typer.Argument(metavar="[RUN]", help="A run id or prefix (default: the latest)."),
+        typer.Argument(metavar="RUN", help="A run id or prefix (default: the latest)."),
     ] = None,
     list_items: Annotated[
         bool, typer.Option("--list", help="List the items instead of walking them.")
@@ -150,13 +225,11 @@ def review(
     Decisions are appended with who and when, never overwritten, and carry over to later runs
     of the same article for items that did not change.
 
+    \b
     Examples:
-
-        factcheck review
-
-        factcheck review --list --json
-
-        factcheck review 20261128T1445 --item f3 --decision dismiss --note "partial list" --reviewer ana
+      factcheck review
+      factcheck review --list --json
+      factcheck review 20261128T1445 --item f3 --decision dismiss --note "partial list" --reviewer ana
     """
     from .display import review_table
     from .interactive import walk
@@ -187,34 +260,43 @@ def review(
         console.print(f"{made} decision(s) recorded.")
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def report(
     run_id: Annotated[
         str | None,
-        typer.Argument(metavar="[RUN]", help="A run id or prefix (default: the latest)."),
+        typer.Argument(metavar="RUN", help="A run id or prefix (default: the latest)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="html, md, json or claimreview.")] = "html",
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="The report's format.")
+    ] = "html",
     output: Annotated[
         Path | None,
-        typer.Option(help="Write here (default: html to factcheck-reports/, others to stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write here (default: html to factcheck-reports/, others to stdout).",
+        ),
     ] = None,
     base_url: Annotated[
-        str | None, typer.Option(help="Where the HTML report will be published (ClaimReview url).")
+        str | None,
+        typer.Option(
+            metavar="URL", help="https address the review is published at (ClaimReview url)."
+        ),
     ] = None,
     author: Annotated[
-        str, typer.Option(help="The organisation publishing the review.")
-    ] = "factcheck",
+        str | None,
+        typer.Option(metavar="NAME", help="The organisation publishing the review (ClaimReview)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Write a run's report, with every reviewed decision: an annotated article and more.
 
+    \b
     Examples:
-
-        factcheck report --format html
-
-        factcheck report 20261128T1445 --format md > note.md
-
-        factcheck report --format claimreview --base-url https://desk.example/checks/taiyuan.html
+      factcheck report --format html
+      factcheck report 20261128T1445 --format md > note.md
+      factcheck report --format claimreview --base-url https://desk.example/checks/taiyuan.html
     """
     from .files import check_output, write_atomic
     from .reports import SUFFIXES, build_report, render
@@ -223,7 +305,7 @@ def report(
 
     database = Database(db)
     built = build_report(database, run_id)
-    text = render(built, fmt, base_url=base_url, author=author)
+    text = render(built, fmt, base_url=base_url, author=author or "factcheck")
     if output is None and fmt != "html":
         _write(text if text.endswith("\n") else text + "\n")
         return
@@ -241,6 +323,12 @@ def _ask(prompt: str) -> str:
     return console.input(Text(prompt))
 
 
+def _write_json(data: Any) -> None:
+    from .verification_log import dumps
+
+    _write(dumps(data) + "\n")
+
+
 def _write(text: str) -> None:
     # Standard output may be a terminal: controls JSON leaves raw (DEL, C1, bidi) are escaped.
     sys.stdout.write(escape_controls(text))
@@ -250,7 +338,21 @@ def main() -> None:
     """Entry point: a FactcheckError (or a broken database or file) becomes one line on stderr
     and exit status 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(2)
+    except click_errors.UsageError as exc:
+        # Click's own errors (a missing argument, a bad choice) in the same one line as ours.
+        where = exc.ctx.command_path if exc.ctx else "factcheck"
+        _fail(f"{exc.format_message()} (see `{where} --help`)")
+    except click_errors.ClickException as exc:
+        _fail(exc.format_message())
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("factcheck: interrupted", highlight=False)
+        sys.exit(130)
     except FactcheckError as exc:
         _fail(str(exc))
     except sqlite3.DatabaseError as exc:
@@ -263,6 +365,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("factcheck: interrupted", highlight=False)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: str) -> None:
@@ -281,8 +384,10 @@ def _db_argument() -> Path | None:
     return None
 
 
-sources_app = typer.Typer(help="The reference sources in sources.yaml.", no_args_is_help=True)
-db_app = typer.Typer(help="The SQLite database.", no_args_is_help=True)
+sources_app = typer.Typer(
+    help="The reference sources in sources.yaml.", no_args_is_help=True, context_settings=CONTEXT
+)
+db_app = typer.Typer(help="The SQLite database.", no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(sources_app, name="sources")
 app.add_typer(db_app, name="db")
 
@@ -301,24 +406,38 @@ def _library(db: Path | None):
     return DocumentLibrary(Database(db))
 
 
-@sources_app.command("list")
-def sources_list(sources: SourcesOption = None, db: DbOption = None) -> None:
+@sources_app.command(cls=PlainUsage, name="list")
+def sources_list(
+    sources: SourcesOption = None, json_out: JsonOption = False, db: DbOption = None
+) -> None:
     """List the sources: name, tier, URL, documents stored, last fetched, last error.
 
-    Example: factcheck sources list --sources sources.yaml
+    \b
+    Example:
+      factcheck sources list --sources sources.yaml
     """
     from .display import sources_table
-    from .sources import find_sources_file, load_sources
+    from .sources import find_sources_file, load_sources, sources_records
 
     registered = load_sources(find_sources_file(sources))
-    console.print(sources_table(registered, _library(db).stats()))
+    stats = _library(db).stats()
+    if json_out:
+        _write_json(sources_records(registered, stats))
+    else:
+        console.print(sources_table(registered, stats))
 
 
-@sources_app.command("add")
+@sources_app.command(cls=PlainUsage, name="add")
 def sources_add(
-    name: Annotated[str, typer.Argument(help="A short name: letters, digits, . _ -")],
-    url: Annotated[str, typer.Argument(help="The list page to start from (http or https).")],
-    tier: Annotated[str, typer.Option(help="official or media.")] = "official",
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="A short name: letters, digits, . _ -")
+    ],
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="The list page to start from (http or https).")
+    ],
+    tier: Annotated[
+        Literal["official", "media"], typer.Option(help="What kind of source.")
+    ] = "official",
     publisher: Annotated[str | None, typer.Option(help="Who publishes it.")] = None,
     links: Annotated[str | None, typer.Option(help="Regex on article URLs.")] = None,
     next_css: Annotated[
@@ -338,11 +457,10 @@ def sources_add(
 ) -> None:
     """Add a source to sources.yaml (created when missing); comments and order are kept.
 
+    \b
     Examples:
-
-        factcheck sources add taiyuan-gov http://www.taiyuan.gov.cn/zwgk/index.html
-
-        factcheck sources add shanxi-daily http://www.sxrb.com/ --tier media --check
+      factcheck sources add taiyuan-gov http://www.taiyuan.gov.cn/zwgk/index.html
+      factcheck sources add shanxi-daily http://www.sxrb.com/ --tier media --check
     """
     from .sources import add_source, build_source, find_sources_file
 
@@ -366,14 +484,16 @@ def sources_add(
     console.print(f"Added {escape(name)} to {escape(str(path))}", highlight=False)
 
 
-@sources_app.command("remove")
+@sources_app.command(cls=PlainUsage, name="remove")
 def sources_remove(
-    name: Annotated[str, typer.Argument(help="The source to remove.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The source to remove.")],
     sources: SourcesOption = None,
 ) -> None:
     """Remove a source from sources.yaml (its stored documents stay in the database).
 
-    Example: factcheck sources remove taiyuan-gov
+    \b
+    Example:
+      factcheck sources remove taiyuan-gov
     """
     from .sources import find_sources_file, remove_source
 
@@ -382,14 +502,16 @@ def sources_remove(
     console.print(f"Removed {escape(name)} from {escape(str(path))}", highlight=False)
 
 
-@sources_app.command("check")
+@sources_app.command(cls=PlainUsage, name="check")
 def sources_check(
-    name: Annotated[str, typer.Argument(help="The source to try.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The source to try.")],
     sources: SourcesOption = None,
 ) -> None:
     """Fetch one list page and one article of a source and show what would be extracted.
 
-    Example: factcheck sources check taiyuan-gov
+    \b
+    Example:
+      factcheck sources check taiyuan-gov
     """
     from .sources import find_sources_file, load_sources, select_sources
 
@@ -410,10 +532,10 @@ def _preview(source) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def fetch(
     names: Annotated[
-        list[str] | None, typer.Argument(help="Sources to fetch (default: all).")
+        list[str] | None, typer.Argument(metavar="SOURCE", help="Sources to fetch (default: all).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Download every page again.")] = False,
     sources: SourcesOption = None,
@@ -424,11 +546,10 @@ def fetch(
     robots.txt is obeyed, requests to a host are spaced out, unchanged pages cost a 304.
     A failing page is recorded and the fetch goes on; the exit status is then 1.
 
+    \b
     Examples:
-
-        factcheck fetch
-
-        factcheck fetch taiyuan-gov taiyuan-police --db desk.db
+      factcheck fetch
+      factcheck fetch taiyuan-gov taiyuan-police --db desk.db
     """
     from .display import fetch_progress, print_fetch_report
     from .sources import find_sources_file, load_sources, select_sources
@@ -444,16 +565,20 @@ def fetch(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Saved .html/.htm/.txt files or folders.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Saved .html/.htm/.txt files or folders.")
+    ],
     source: Annotated[str, typer.Option("--source", help="The source they belong to.")],
     sources: SourcesOption = None,
     db: DbOption = None,
 ) -> None:
     """Store saved pages (for sites that block scrapers) as documents of a source.
 
-    Example: factcheck ingest saved/*.html --source taiyuan-gov
+    \b
+    Example:
+      factcheck ingest saved/*.html --source taiyuan-gov
     """
     from .display import fetch_progress, print_fetch_report
     from .sources import find_sources_file, load_sources, select_sources
@@ -466,35 +591,49 @@ def ingest(
     raise typer.Exit(1 if report.errors else 0)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def search(
-    query: Annotated[str, typer.Argument(help="Words or figures to find, e.g. 涉黑涉恶犯罪团伙.")],
-    limit: Annotated[int, typer.Option(help="At most this many documents.")] = 20,
+    query: Annotated[
+        str,
+        typer.Argument(metavar="QUERY", help="Words or figures to find, e.g. 涉黑涉恶犯罪团伙."),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="At most this many documents.")
+    ] = 20,
+    json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Find stored documents by their text: snippet, date and source of each.
 
+    \b
     Examples:
-
-        factcheck search 涉黑涉恶犯罪团伙
-
-        factcheck search "19.3%"
+      factcheck search 涉黑涉恶犯罪团伙
+      factcheck search "19.3%"
     """
     from .display import search_table
 
     hits = _library(db).search(query, limit)
+    if json_out:
+        _write_json([asdict(hit) for hit in hits])
+        return
     if not hits:
         console.print("No document matches.")
         return
     console.print(search_table(hits))
 
 
-@db_app.command("stats")
-def db_stats(db: DbOption = None) -> None:
+@db_app.command(cls=PlainUsage, name="stats")
+def db_stats(json_out: JsonOption = False, db: DbOption = None) -> None:
     """Documents, facts and failures per source.
 
-    Example: factcheck db stats --db desk.db
+    \b
+    Example:
+      factcheck db stats --db desk.db
     """
     from .display import stats_table
 
-    console.print(stats_table(_library(db).stats()))
+    stats = _library(db).stats()
+    if json_out:
+        _write_json(stats)
+    else:
+        console.print(stats_table(stats))

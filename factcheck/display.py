@@ -5,24 +5,38 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.box import SIMPLE_HEAD
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
+
+from .claims import split_sentences
+from .status import Attention, FigureStatus, RunCounts, attention, figure_statuses, run_counts
+from .text import strip_controls
 
 if TYPE_CHECKING:
     from .claims import Claim
     from .documents import SearchHit
     from .fetching import FetchReport, SourcePreview
     from .review import ReviewItem
-    from .run import RunResult
+    from .run import Reviewed
+    from .runs import StoredClaim, StoredRun
     from .sources import Source
+    from .text import Article
     from .tracing import Trace
-
-STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green"}
 
 
 def highlighted_sentence(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Text:
@@ -39,62 +53,289 @@ def highlighted_sentence(text: str, start: int, end: int, spans: list[tuple[int,
     return out
 
 
-def findings_table(result: RunResult) -> Table:
-    """Every flagged finding: the sentence with its figures, the check, why it fails."""
-    claims = {c.id: c for c in result.analysis.claims}
-    text = result.article.text
-    table = Table(title="Flagged findings", show_lines=True, expand=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("check", no_wrap=True)
-    table.add_column("sentence", ratio=3, overflow="fold")
-    table.add_column("why", ratio=2, overflow="fold")
-    for finding in result.analysis.flagged:
-        used = [claims[cid] for cid in finding.claims if cid in claims]
-        sentences = sorted({(c.sentence.start, c.sentence.end) for c in used})
-        shown = Text("\n").join(
-            highlighted_sentence(text, s, e, [(c.start, c.end) for c in used]) for s, e in sentences
-        )
-        table.add_row(
-            Text(finding.status, style=STATUS_STYLE.get(finding.status, "")),
-            Text(finding.check),
-            shown,
-            Text(finding.message),
-        )
-    return table
-
-
-def print_run(console: Console, result: RunResult) -> None:
-    """The summary of a run: flagged findings, coverage, where the log went."""
-    analysis = result.analysis
-    console.print(Text(f"{result.article.path}  (run {result.run_id})", style="bold"))
-    if analysis.flagged:
-        console.print(findings_table(result))
-    else:
-        console.print(Text("No inconsistency found.", style="green"))
-    if analysis.bulletins:
-        console.print(verdicts_table(result))
-    elif analysis.matches:
-        console.print(Text(EMPTY_DATABASE_HINT, style="yellow"))
-    coverage = analysis.coverage
-    passed = sum(1 for f in analysis.findings if f.status == "pass")
-    console.print(
-        Text(
-            f"Figures found: {coverage.figures}   check-worthy: {coverage.checkworthy}   "
-            f"in some check: {coverage.in_checks}   "
-            f"findings: {passed} pass, {len(analysis.flagged)} flagged"
-        )
+def figures_text(run: StoredRun, spans: list[tuple[int, int]]) -> Text:
+    """The sentence(s) holding the given figure spans, the figures in bold (never markup)."""
+    sentences = sorted(
+        {
+            (s.start, s.end)
+            for s in split_sentences(run.text)
+            for a, _ in spans
+            if s.start <= a < s.end
+        }
     )
-    if analysis.matches:
-        verdicts = Counter(m.verdict for m in analysis.matches)
-        drift = sum(1 for m in analysis.matches if m.drift)
-        console.print(
-            Text(
-                f"Verdicts: {verdicts['supported']} supported, {verdicts['contradicted']} "
-                f"contradicted, {verdicts['unverified']} unverified; drift on {drift}"
+    return Text("\n").join(
+        highlighted_sentence(run.text, *_trimmed(run.text, s, e), spans) for s, e in sentences
+    )
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+STATUS_STYLE = {
+    "fail": "bold red",
+    "contradicted": "bold red",
+    "corrected": "bold magenta",
+    "warn": "yellow",
+    "unverified": "yellow",
+    "pass": "green",
+    "supported": "green",
+}
+
+
+def print_fields(console: Console, fields: list[str]) -> None:
+    """One tab-separated line for a pipe: never wrapped, tabs kept (rich would expand them), and
+    the fields' own tabs, newlines and control characters made harmless."""
+    clean = [strip_controls(" ".join(f.split())) for f in fields]
+    console.file.write("\t".join(clean) + "\n")
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 article", "2 articles"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass
+class Row:
+    """One line of what to look at: ids, status, what is wrong, and the sentence."""
+
+    ids: str
+    status: str
+    message: str
+    sentence: Text
+
+
+def attention_rows(run: StoredRun, entries: list[Attention]) -> list[Row]:
+    """Rows of attention entries: a repeated figure shows its count and every id."""
+    claims = {c.id: c for c in run.claims}
+    rows = []
+    for entry in entries:
+        named = [claims[c] for c in entry.claims if c in claims]
+        ids = entry.id
+        if entry.kind == "claim" and entry.count > 1:
+            ids = f"{entry.id} ×{entry.count}"
+        message = entry.message
+        if entry.kind == "claim" and named:
+            message = f"{named[0].text} {named[0].measure or ''}: {_new_part(message, named[0])}"
+        elif entry.kind == "finding":
+            message = f"{_check_of(run, entry.id)}: {message}"
+        spans = [(c.start, c.end) for c in named[:1]] if entry.kind == "claim" else None
+        shown = figures_text(run, spans or [(c.start, c.end) for c in named])
+        rows.append(Row(ids, entry.status, message, shown))
+    return rows
+
+
+def _check_of(run: StoredRun, finding_id: str) -> str:
+    return next((f.check for f in run.findings if f.id == finding_id), "")
+
+
+def _new_part(why: str, claim: StoredClaim) -> str:
+    """A verdict's why without the figure and measure the row already shows."""
+    for prefix in (f"{claim.text} {claim.measure or ''}".strip() + ":", claim.text + ":"):
+        if why.startswith(prefix):
+            why = why[len(prefix) :].strip()
+    for verdict in ("contradicted:", "supported:", "unverified:"):
+        why = why.removeprefix(verdict).strip()
+    return why
+
+
+def print_rows(console: Console, rows: list[Row]) -> None:
+    """Rows as a grid on a terminal (the sentence folded under the message, words whole), or one
+    line each, never wrapped, when the output is a pipe or a file."""
+    if not rows:
+        return
+    if not console.is_terminal:
+        for row in rows:
+            sentence = " ".join(row.sentence.plain.split("\n"))
+            print_fields(console, [row.ids, row.status, row.message, sentence])
+        return
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for row in rows:
+        body = Text(row.message)
+        body.append("\n")
+        body.append_text(row.sentence)
+        grid.add_row(
+            Text(row.ids, style="bold"),
+            Text(row.status, style=STATUS_STYLE.get(row.status, "")),
+            body,
+        )
+    console.print(grid)
+
+
+def print_run(
+    console: Console,
+    run: StoredRun,
+    items: list[ReviewItem],
+    log_path: Path | None = None,
+    verbose: bool = False,
+    bulletins: bool = True,
+) -> None:
+    """One article's result, most urgent first: failed findings and contradicted figures, then
+    warnings, then one line of counts (every figure with --verbose); ids are the ones `trace` and
+    `review --item` take."""
+    statuses = figure_statuses(run, items)
+    counts = run_counts(run, items, statuses)
+    entries = attention(run, items, statuses)
+    console.print(
+        Text(f"{run.article}  run {run.run_id}  ", style="bold").append(
+            counts.status, style="bold red" if counts.status == "flagged" else "green"
+        ),
+        soft_wrap=not console.is_terminal,
+    )
+    urgent = [e for e in entries if e.severity in ("flagged", "warned")]
+    print_rows(console, attention_rows(run, urgent))
+    if not urgent:
+        console.print(Text("No inconsistency found, no figure contradicted.", style="green"))
+    if verbose:
+        print_rows(console, figure_rows(run, statuses))
+    if not bulletins:
+        console.print(Text(EMPTY_DATABASE_HINT, style="yellow"), soft_wrap=not console.is_terminal)
+    for line in summary_lines(counts, entries, verbose):
+        console.print(Text(line), soft_wrap=not console.is_terminal)
+    if log_path is not None:
+        console.print(Text(f"Verification log: {log_path}"), soft_wrap=not console.is_terminal)
+
+
+def print_results(
+    console: Console, views: list[Reviewed], verbose: bool = False, quiet: bool = False
+) -> None:
+    """A run of one article in full; of many, each flagged article's rows then the table of all
+    (only the table with quiet)."""
+    if len(views) == 1 and not quiet:
+        view = views[0]
+        bulletins = view.result.analysis.bulletins
+        print_run(console, view.run, view.items, view.result.log_path, verbose, bulletins)
+        return
+    if not quiet:
+        for view in views:
+            if verbose or view.counts.status == "flagged" or view.counts.standing["warn"]:
+                bulletins = view.result.analysis.bulletins
+                print_run(console, view.run, view.items, None, verbose, bulletins)
+                console.print()
+    print_runs(console, [(v.run, v.items) for v in views])
+    logs = sorted({str(v.result.log_path) for v in views if v.result.log_path})
+    if len(logs) == 1:
+        console.print(Text(f"Verification log: {logs[0]}"), soft_wrap=not console.is_terminal)
+    elif logs:
+        folder = Path(logs[0]).parent
+        console.print(Text(f"Verification logs: {len(logs)} in {folder}/"), soft_wrap=True)
+
+
+@contextmanager
+def run_progress(console: Console, total: int) -> Iterator[Callable[[int, int, Article], None]]:
+    """A progress bar over the articles of a run (on a terminal, for more than one article)."""
+    if total < 2 or not console.is_terminal:
+        yield lambda done, total, article: None
+        return
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=total)
+
+        def update(done: int, total: int, article: Article) -> None:
+            progress.update(task, completed=done, description=escape(article.path[-40:]))
+
+        yield update
+
+
+def figure_rows(run: StoredRun, statuses: dict[str, FigureStatus]) -> list[Row]:
+    """Every looked-up figure with its verdict, in the article's order (for --verbose)."""
+    rows = []
+    for claim in run.claims:
+        status = statuses[claim.id]
+        if status.verdict in ("checked", "non-claim"):
+            continue
+        findings = f" (in {', '.join(status.findings)})" if status.findings else ""
+        why = _new_part(claim.why or "", claim)
+        rows.append(
+            Row(
+                claim.id,
+                status.verdict,
+                f"{claim.text} {claim.measure or ''}{findings}: {why}",
+                figures_text(run, [(claim.start, claim.end)]),
             )
         )
-    if result.log_path is not None:
-        console.print(Text(f"Verification log: {result.log_path}"))
+    return rows
+
+
+def summary_lines(counts: RunCounts, entries: list[Attention], verbose: bool) -> list[str]:
+    """The closing lines: unverified figures by id, dates not looked up, the counts."""
+    lines = []
+    unverified = [e for e in entries if e.severity == "unverified"]
+    if unverified and not verbose:
+        shown = ", ".join(f"{e.id}×{e.count}" if e.count > 1 else e.id for e in unverified[:12])
+        more = f", … {len(unverified) - 12} more" if len(unverified) > 12 else ""
+        lines.append(
+            f"Unverified: {counts.verdicts['unverified']} figures ({shown}{more}); "
+            f"supported: {counts.verdicts['supported']}. --verbose lists every figure."
+        )
+    lines.append(counts.line())
+    review = counts.review
+    if review.get("items"):
+        lines.append(
+            f"Review: {review['items']} items, {review['open']} open "
+            f"(factcheck review --list; factcheck review to walk them)."
+        )
+    return lines
+
+
+def print_runs(console: Console, runs: list[tuple[StoredRun, list[ReviewItem]]]) -> None:
+    """The articles of a run of many: status and counts of each, flagged ones first; a table on
+    a terminal, tab-separated lines (with a header) when piped."""
+    header = ("status", "article", "run", "fail", "contradicted", "warn", "unverified")
+    rows = []
+    for run, items in runs:
+        c = run_counts(run, items)
+        rows.append(
+            (
+                c.status,
+                run.article,
+                run.run_id,
+                str(c.standing["fail"]),
+                str(c.verdicts["contradicted"] + c.verdicts["corrected"]),
+                str(c.standing["warn"]),
+                str(c.verdicts["unverified"]),
+            )
+        )
+    rows.sort(key=lambda r: (r[0] != "flagged", -int(r[3]) - int(r[4]), -int(r[5])))
+    if not console.is_terminal:
+        for row in (header, *rows):
+            print_fields(console, list(row))
+    else:
+        table = Table(box=SIMPLE_HEAD, expand=True)
+        for name in header:
+            numeric = name not in ("status", "article", "run")
+            table.add_column(
+                name,
+                justify="right" if numeric else "left",
+                no_wrap=name != "article",
+                overflow="fold",
+                ratio=1 if name == "article" else None,
+            )
+        for row in rows:
+            style = "bold red" if row[0] == "flagged" else "green"
+            table.add_row(Text(row[0], style=style), *(Text(v) for v in row[1:]))
+        console.print(table)
+    flagged = sum(1 for r in rows if r[0] == "flagged")
+    console.print(
+        Text(
+            f"{plural(len(rows), 'article')} checked, {flagged} flagged, {len(rows) - flagged} clean."
+        ),
+        soft_wrap=not console.is_terminal,
+    )
 
 
 def sources_table(sources: list[Source], stats: list[dict[str, Any]]) -> Table:
@@ -196,30 +437,6 @@ def stats_table(stats: list[dict[str, Any]]) -> Table:
                 Text(str(row.get(k) or ("0" if k in ("documents", "facts", "failures") else "")))
                 for k in ("name", "tier", "documents", "facts", "failures", "last_fetched")
             )
-        )
-    return table
-
-
-VERDICT_STYLE = {"supported": "green", "contradicted": "bold red", "unverified": "yellow"}
-
-
-def verdicts_table(result: RunResult) -> Table:
-    """Each matched figure: its verdict, the origin and the one-line why."""
-    claims = {c.id: c for c in result.analysis.claims}
-    table = Table(title="Against the bulletins", show_lines=True, expand=True)
-    for column, ratio in (("figure", 1), ("measure", 2), ("verdict", 1), ("origin", 2), ("why", 4)):
-        table.add_column(column, ratio=ratio, overflow="fold")
-    for match in result.analysis.matches:
-        claim = claims[match.claim]
-        if claim.kind in ("date", "duration"):
-            continue
-        origin = match.origin
-        table.add_row(
-            Text(claim.text),
-            Text(claim.measure or ""),
-            Text(match.verdict, style=VERDICT_STYLE.get(match.verdict, "")),
-            Text(f"{origin.source} {origin.published or ''}" if origin else "—"),
-            Text(match.why),
         )
     return table
 

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
-from .claims import split_sentences
-from .display import highlighted_sentence
+from .display import figures_text
 from .errors import InputError
 from .review import OPEN, ReviewItem, decide
 from .runs import StoredRun
@@ -20,16 +19,7 @@ CHOICES = {"c": "confirm", "d": "dismiss", "r": "correct", "s": "skip", "q": "qu
 
 def item_text(run: StoredRun, item: ReviewItem) -> Text:
     """The sentence(s) of an item with its figures highlighted (article text, never markup)."""
-    spans = [(c.start, c.end) for c in item.claims]
-    sentences = sorted(
-        {
-            (s.start, s.end)
-            for s in split_sentences(run.text)
-            for a, _ in spans
-            if s.start <= a < s.end
-        }
-    )
-    return Text("\n").join(highlighted_sentence(run.text, s, e, spans) for s, e in sentences)
+    return figures_text(run, [(c.start, c.end) for c in item.claims])
 
 
 def show_item(

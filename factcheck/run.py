@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
+import re
+import secrets
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -17,8 +22,11 @@ from .claims import Claim
 from .errors import InputError
 from .files import check_output
 from .matching import Match, Matcher
+from .review import ReviewItem, review_items
+from .runs import StoredRun, run_from_records
+from .status import RunCounts, run_counts
 from .storage import Database
-from .text import Article, read_article
+from .text import MAX_ARTICLE_BYTES, Article, article_from_bytes, read_article
 from .verification_log import (
     Coverage,
     claim_record,
@@ -83,10 +91,12 @@ def parse_published(value: str | None) -> str | None:
     """Validate a publication date given as YYYY-MM-DD."""
     if value is None:
         return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise InputError(f"--published {value!r}: expected a date as YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError as exc:
-        raise InputError(f"--published {value!r}: expected a date as YYYY-MM-DD") from exc
+        raise InputError(f"--published {value}: no such day ({exc})") from None
 
 
 def analyse_text(text: str, published: str | None = None, nlp: Language | None = None) -> Analysis:
@@ -99,7 +109,9 @@ def analyse_text(text: str, published: str | None = None, nlp: Language | None =
 
 def new_run_id(sha256: str, now: dt.datetime) -> str:
     """A sortable, unique run id: time of the run and a piece of the article's hash."""
-    salt = hashlib.sha256(f"{sha256}{now.isoformat()}{os.getpid()}".encode()).hexdigest()[:6]
+    # Random as well: the same article twice in one second (a file and stdin) gets two runs.
+    seed = f"{sha256}{now.isoformat()}{os.getpid()}{secrets.token_hex(8)}"
+    salt = hashlib.sha256(seed.encode()).hexdigest()[:6]
     return f"{now:%Y%m%dT%H%M%S}-{salt}"
 
 
@@ -159,11 +171,14 @@ def check_article(
     write: bool = True,
     nlp: Language | None = None,
     analysis: Analysis | None = None,
+    store: bool | None = None,
 ) -> RunResult:
     """Check an article already read (a file, standard input, an upload), as run_article does.
 
-    `analysis` is the article's analysis when a batch made it already (run_articles).
+    `analysis` is the article's analysis when a batch made it already (run_articles); `store`
+    (default: `write`) keeps the run in `db` even when no log is written.
     """
+    store = write if store is None else store
     published = parse_published(published)
     url = parse_article_url(url)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -171,23 +186,146 @@ def check_article(
     target = log_path or default_log_path(article.path, run_id)
     if write:
         check_output(target, "--log", protected_files(article.path, db), log=True)
-        if db is not None and not isinstance(db, Database):
-            db = Database(db)
+    if store and db is not None and not isinstance(db, Database):
+        db = Database(db)
     if analysis is None:
         analysis = analyse_text(article.text, published, nlp)
     if isinstance(db, Database):
         match_against(db, analysis)
     records = log_records(run_id, article, published, now.isoformat(), analysis, url)
     result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records, url)
+    if store and isinstance(db, Database):
+        save_run(db, result)
     if write:
-        if isinstance(db, Database):
-            save_run(db, result)
         try:
             write_log(target, records)
         except OSError as exc:
             raise InputError(f"--log {target}: cannot be written ({exc.strerror})") from None
         result.log_path = target
     return result
+
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md")
+STDIN = "-"
+
+
+def read_articles(inputs: Iterable[str], stdin: BinaryIO | None = None) -> list[Article]:
+    """Every article the inputs name: files, folders (their .txt/.text/.md files, recursively, in
+    name order), glob patterns, and `-` for standard input. All are read and decoded before any is
+    checked, so one bad input stops the run before anything is written."""
+    articles: list[Article] = []
+    seen: set[Path] = set()
+    for given in inputs:
+        if given == STDIN:
+            data = (stdin or sys.stdin.buffer).read(MAX_ARTICLE_BYTES + 1)
+            articles.append(article_from_bytes(data, "<stdin>"))
+            continue
+        for path in _article_paths(given):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                articles.append(read_article(path))
+    if not articles:
+        raise InputError("no article given")
+    return articles
+
+
+def _article_paths(given: str) -> list[Path]:
+    path = Path(given)
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.suffix in ARTICLE_SUFFIXES and p.is_file())
+        if not found:
+            raise InputError(f"{given}: no .txt, .text or .md article in this folder")
+        return found
+    if not path.exists() and glob.has_magic(given):
+        matched = sorted(Path(p) for p in glob.glob(given, recursive=True))
+        if not matched:
+            raise InputError(f"{given}: no file matches")
+        return [p for p in matched if p.is_file()]
+    return [path]
+
+
+def run_articles(
+    articles: list[Article],
+    *,
+    published: str | None = None,
+    url: str | None = None,
+    db: Database | str | Path | None = None,
+    log_path: Path | None = None,
+    nlp: Language | None = None,
+    progress: Callable[[int, int, Article], None] | None = None,
+) -> list[RunResult]:
+    """Check many articles in one process: one pipeline, analysed in batches (nlp.pipe), one run
+    and one log each, or every record in the one log at `log_path` (JSON Lines, run after run).
+
+    Outputs are validated before the first article is analysed; `url` is for a single article.
+    """
+    from .pipeline import analyse_many, load_pipeline
+
+    if url is not None and len(articles) > 1:
+        raise InputError("--url names one article's address; give one article with it")
+    published = parse_published(published)
+    if log_path is not None:
+        protected = [p for a in articles for p in protected_files(a.path, db)]
+        check_output(log_path, "--log", protected, log=True)
+    else:  # the logs' folder, once, before the first article is analysed
+        check_output(default_log_path(articles[0].path, "0"), "--log", log=True)
+    if db is not None and not isinstance(db, Database):
+        db = Database(db)
+    nlp = nlp or load_pipeline()
+    docs = analyse_many(nlp, (a.text for a in articles), published)
+    results = []
+    for done, (article, doc) in enumerate(zip(articles, docs, strict=True), start=1):
+        analysis = Analysis(article.text, doc._.claims, doc._.findings)
+        results.append(
+            check_article(
+                article,
+                published=published,
+                url=url,
+                db=db,
+                write=log_path is None,
+                analysis=analysis,
+                store=db is not None,
+            )
+        )
+        if progress is not None:
+            progress(done, len(articles), article)
+    if log_path is not None:
+        write_log(log_path, (record for result in results for record in result.records))
+        for result in results:
+            result.log_path = log_path
+    return results
+
+
+@dataclass
+class Reviewed:
+    """A finished run as every output shows it: the stored form, its review items (with the
+    decisions carried over from earlier runs of the article) and its counts."""
+
+    result: RunResult
+    run: StoredRun
+    items: list[ReviewItem]
+
+    @property
+    def counts(self) -> RunCounts:
+        return run_counts(self.run, self.items)
+
+
+def reviewed(results: list[RunResult], db: Database | str | Path | None) -> list[Reviewed]:
+    """The runs of `results` after review: decisions already made on unchanged items count."""
+    database = db if isinstance(db, Database) or db is None else Database(db)
+    views = []
+    for result in results:
+        run = run_from_records(result.records, result.article.text)
+        run.article_key = article_key(result.article.path)
+        items = review_items(database, run) if database is not None else []
+        views.append(Reviewed(result, run, items))
+    return views
+
+
+def exit_status(views: list[Reviewed]) -> int:
+    """1 when any article is flagged after review (a standing fail, a contradiction), else 0."""
+    return 1 if any(v.counts.status == "flagged" for v in views) else 0
 
 
 def parse_article_url(value: str | None) -> str | None:

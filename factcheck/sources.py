@@ -854,3 +854,21 @@ def build_source(
         encoding=encoding,
         place=place,
     )
+
+
+def sources_records(sources: list[Source], stats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`sources list --json`: each registered source with what the database holds for it."""
+    by_name = {row["name"]: row for row in stats}
+    return [
+        {
+            "name": s.name,
+            "publisher": s.publisher,
+            "tier": s.tier,
+            "place": s.place,
+            "start_urls": list(s.start_urls),
+            "documents": by_name.get(s.name, {}).get("documents", 0),
+            "last_fetched": by_name.get(s.name, {}).get("last_fetched"),
+            "last_error": by_name.get(s.name, {}).get("last_error"),
+        }
+        for s in sources
+    ]

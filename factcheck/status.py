@@ -120,7 +120,7 @@ class RunCounts:
             f"{f['fail']} failed, {f['warn']} warned, {f['pass']} passed checks; "
             f"{v['contradicted']} contradicted, {v['supported']} supported, "
             f"{v['unverified']} unverified of {self.looked_up} figures looked up; "
-            f"{v['checked']} dates and durations checked in the article only"
+            f"{v['checked']} dates and durations checked in the article only, not looked up"
         )
 
 

@@ -27,6 +27,18 @@ class Trace:
     def origin(self) -> dict[str, Any] | None:
         return next((e for e in self.evidence if e.get("tier") == "official"), None)
 
+    def record(self) -> dict[str, Any]:
+        """`trace --json`: the claim, its verdict and why, and the timeline in order."""
+        return {
+            "run_id": self.run_id,
+            "claim": self.claim["id"],
+            "text": self.claim["text"],
+            "measure": self.claim.get("measure"),
+            "verdict": self.verdict,
+            "why": self.why,
+            "timeline": [{"role": role, **item} for role, item in self.timeline()],
+        }
+
     def timeline(self) -> list[tuple[str, dict[str, Any]]]:
         """(role, evidence) by publication date: origin, repetition, drift."""
         origin = self.origin

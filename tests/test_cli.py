@@ -45,7 +45,7 @@ def test_run_first_article(tmp_path: Path) -> None:
     result = factcheck("run", str(TAIYUAN), "--published", "2019-04-15", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "No inconsistency found" in result.stdout
-    assert "Figures found:" in result.stdout
+    assert "0 failed, 0 warned, 24 passed checks" in result.stdout
     logs = list((tmp_path / "factcheck-logs").glob("taiyuan-2019-*.jsonl"))
     assert len(logs) == 1
     assert str(logs[0].relative_to(tmp_path)) in result.stdout
