@@ -17,6 +17,8 @@ from .claims import Claim
 from .errors import InputError
 from .files import check_output
 from .matching import Match, Matcher
+from .review import item_keys
+from .runs import run_from_records
 from .storage import Database
 from .text import Article, read_article
 from .verification_log import (
@@ -245,6 +247,8 @@ def save_run(db: Database, result: RunResult) -> None:
     """Store a run, its claims and its findings in one transaction."""
     run = result.records[0]
     summary = result.records[-1]
+    stored = run_from_records(result.records, result.article.text)
+    keys = item_keys(stored.claims, stored.findings)
     with db.transaction():
         db.insert_rows(
             "runs",
@@ -279,6 +283,7 @@ def save_run(db: Database, result: RunResult) -> None:
                     "status": f.status,
                     "claims": json.dumps(f.claims),
                     "message": f.message,
+                    "item_key": keys.findings[f.id],
                 }
                 for f in result.analysis.findings
             ],
@@ -295,6 +300,7 @@ def save_run(db: Database, result: RunResult) -> None:
                     "why": record["why"],
                     "repetitions": json.dumps(record["repetitions"], ensure_ascii=False),
                     "drift": json.dumps(record["drift"], ensure_ascii=False),
+                    "item_key": keys.claims[record["claim"]],
                 }
                 for record in result.records
                 if record["type"] == "match"
