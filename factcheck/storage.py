@@ -396,26 +396,36 @@ def _json_fields(column: str, prefix: str, fields: tuple[str, ...]) -> str:
     return ", ".join(f"json_extract({valid}, '$.{f}') AS {prefix}_{f}" for f in fields)
 
 
+def _queue_part(items: str) -> str:
+    # Two halves joined by UNION ALL rather than one CTE of items, which SQLite materialises
+    # whole: this way Datasette's first page reads only the rows it shows.
+    return (
+        "SELECT i.run_id, u.article, u.created_at AS run_at, i.kind, i.item, i.proposed, "
+        "i.[check], i.sentence, i.figures, i.message, coalesce(d.decision, 'open') AS state, "
+        "d.note AS decision_note, d.value AS decision_value, d.reviewer, d.at AS decided_at, "
+        "d.run_id AS decided_in_run, i.item_key "
+        f"FROM ({items}) i JOIN runs u ON u.run_id = i.run_id "
+        f"LEFT JOIN reviews d ON d.id = ({_LATEST_DECISION})"
+    )
+
+
 _EVIDENCE_FIELDS = ("source", "url", "title", "published", "document")
 _VIEWS_9 = {
     "review_queue": (
-        "WITH items AS ("
-        "SELECT f.run_id, 'finding' AS kind, f.id AS item, f.item_key, f.status AS proposed, "
-        "f.[check] AS [check], "
-        f"(SELECT c.sentence {_FINDING_FIGURES} LIMIT 1) AS sentence, "
-        f"(SELECT group_concat(text, ' / ') FROM (SELECT c.text {_FINDING_FIGURES})) AS figures, "
-        "f.message FROM findings f WHERE f.status IN ('fail', 'warn') "
-        "UNION ALL "
-        "SELECT m.run_id, 'claim', m.claim, m.item_key, m.verdict, NULL, c.sentence, c.text, "
-        "coalesce(m.why, m.verdict) FROM matches m "
-        "JOIN claims c ON c.run_id = m.run_id AND c.id = m.claim "
-        "WHERE c.checkworthy AND m.verdict IN ('contradicted', 'unverified')) "
-        "SELECT i.run_id, u.article, u.created_at AS run_at, i.kind, i.item, i.proposed, i.[check], "
-        "i.sentence, i.figures, i.message, coalesce(d.decision, 'open') AS state, "
-        "d.note AS decision_note, d.value AS decision_value, d.reviewer, d.at AS decided_at, "
-        "d.run_id AS decided_in_run, i.item_key "
-        "FROM items i JOIN runs u ON u.run_id = i.run_id "
-        f"LEFT JOIN reviews d ON d.id = ({_LATEST_DECISION})"
+        _queue_part(
+            "SELECT f.run_id, 'finding' AS kind, f.id AS item, f.item_key, f.status AS proposed, "
+            "f.[check] AS [check], "
+            f"(SELECT c.sentence {_FINDING_FIGURES} LIMIT 1) AS sentence, "
+            f"(SELECT group_concat(text, ' / ') FROM (SELECT c.text {_FINDING_FIGURES})) "
+            "AS figures, f.message FROM findings f WHERE f.status IN ('fail', 'warn')"
+        )
+        + " UNION ALL "
+        + _queue_part(
+            "SELECT m.run_id, 'claim' AS kind, m.claim AS item, m.item_key, m.verdict AS proposed, "
+            "NULL AS [check], c.sentence, c.text AS figures, coalesce(m.why, m.verdict) AS message "
+            "FROM matches m JOIN claims c ON c.run_id = m.run_id AND c.id = m.claim "
+            "WHERE c.checkworthy AND m.verdict IN ('contradicted', 'unverified')"
+        )
     ),
     "claim_verdicts": (
         "SELECT c.run_id, u.article, u.created_at AS run_at, c.id AS claim, c.text, c.kind, "
