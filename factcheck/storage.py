@@ -450,7 +450,11 @@ def _rebuild_with_foreign_keys(
     db: sqlite_utils.Database, table: str, links: list[ForeignKey]
 ) -> None:
     """Rebuild a table with more foreign keys (ALTER cannot add one), keeping its columns, rows,
-    keys, indexes and triggers: SQLite's documented twelve steps, inside the caller's transaction."""
+    keys, indexes and triggers: SQLite's documented twelve steps, inside the caller's transaction.
+
+    Only before the views exist: the RENAME checks every view, and one naming the dropped table
+    fails it (a later rebuild drops the views first and creates them again).
+    """
     info = db.execute(f"PRAGMA table_info([{table}])").fetchall()
     columns = [
         f"[{name}] {kind}".rstrip()

@@ -238,6 +238,28 @@ def test_rows_whose_parent_is_gone_are_kept_under_a_placeholder(tmp_path: Path) 
     assert db.rows("PRAGMA foreign_key_check") == []
 
 
+def test_migration_9_keeps_indexes_and_triggers_added_by_hand(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    path = tmp_path / "v8.db"
+    version_8_database(path)
+    old = sqlite_utils.Database(path)
+    old.execute("CREATE INDEX by_verdict ON matches (verdict)")
+    old.execute("CREATE TABLE noted (item TEXT)")
+    old.execute(
+        "CREATE TRIGGER note_review AFTER INSERT ON reviews BEGIN "
+        "INSERT INTO noted VALUES (new.item); END"
+    )
+    old.conn.commit()
+    old.close()
+    db = Database(path)
+    names = {r["name"] for r in db.rows("SELECT name FROM sqlite_master")}
+    assert {"by_verdict", "note_review"} <= names
+    with db.transaction():
+        db.insert_rows("reviews", [{"run_id": "r1", "item": "c2", "decision": "confirm"}])
+    assert db.rows("SELECT item FROM noted") == [{"item": "c2"}]
+
+
 def test_a_run_stores_the_item_keys_review_uses(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     from factcheck.review import review_items
     from factcheck.runs import load_run
