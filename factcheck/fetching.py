@@ -2,7 +2,10 @@
 
 Progress events, passed to `progress(event, url)`: "list" (a list page is requested), "fetch" (an
 article is requested), then one outcome per article: "new", "changed", "unchanged", "duplicate",
-"failed" or "skipped" (robots.txt disallows it). A failing list page reports "failed" too.
+"failed" or "skipped" (robots.txt disallows it). A failing list page reports "failed" too, and
+so does every page of a site whose robots.txt cannot be read (no connection, or a 5xx answer).
+An ingest of saved files first reports "total" with the number of files (as text) in place of a
+URL, then one outcome per file ("list page" for a saved index page).
 """
 
 from __future__ import annotations
@@ -46,7 +49,18 @@ RESPONSE_DEADLINE = 60.0  # seconds for a whole response, headers and body: no t
 MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
 ROBOTS_MAX_BYTES = 512_000
 FILE_SUFFIXES = (".html", ".htm", ".txt")
-EVENTS = ("list", "fetch", "new", "changed", "unchanged", "duplicate", "failed", "skipped")
+EVENTS = (
+    "total",
+    "list",
+    "fetch",
+    "new",
+    "changed",
+    "unchanged",
+    "duplicate",
+    "failed",
+    "skipped",
+    "list page",
+)
 
 Progress = Callable[[str, str], None]
 Scope = Callable[[str], bool]  # whether a URL may be requested at all
@@ -133,6 +147,11 @@ class HttpResult:
 
 class RobotsDisallowed(FetchError):
     """robots.txt forbids the URL; it was not requested."""
+
+
+class SiteUnreachable(FetchError):
+    """The site's robots.txt could not be read (no connection, or a 5xx answer): nothing on the
+    site is requested (RFC 9309), and its pages count as failed, not as skipped by robots.txt."""
 
 
 class OffScope(FetchError):
@@ -296,7 +315,7 @@ class PoliteClient:
         self.retries = retries
         self.backoff = backoff
         self.pages: dict[str, CachedPage] = {}  # used when the store is not a PageCache
-        self._robots: dict[str, Protego | str] = {}  # origin -> parser, or why all is disallowed
+        self._robots: dict[str, Protego | SiteUnreachable] = {}  # origin -> parser, or why not
         self._last_request: dict[str, float] = {}
 
     def get(
@@ -326,27 +345,34 @@ class PoliteClient:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def disallowed(self, url: str, limits: Limits) -> str | None:
-        """Why robots.txt forbids url (a short reason), or None when it may be fetched."""
+        """Why robots.txt forbids url (a short reason), or None when it may be fetched; raises
+        SiteUnreachable when the site's robots.txt cannot be read."""
         robots = self._robots_for(url, limits)
-        if isinstance(robots, str):
-            return robots
+        if isinstance(robots, SiteUnreachable):
+            raise robots
         if robots.can_fetch(url, ROBOTS_AGENT):
             return None
         return "disallowed by robots.txt"
 
-    def _robots_for(self, url: str, limits: Limits) -> Protego | str:
+    def _robots_for(self, url: str, limits: Limits) -> Protego | SiteUnreachable:
         from protego import Protego
 
         origin = _origin(url)
         if origin not in self._robots:
+            # RFC 9309: an unreachable robots.txt means the whole site is off limits for now;
+            # that is the site failing, not robots.txt forbidding anything.
             try:
                 result = self._robots_txt(origin, limits)
             except FetchError as exc:
-                # RFC 9309: an unreachable robots.txt means the whole site is off limits for now.
-                self._robots[origin] = f"robots.txt unreachable ({exc})"
+                self._robots[origin] = SiteUnreachable(
+                    f"site unreachable: {exc} (asking for {origin}/robots.txt)"
+                )
             else:
                 if result.status >= 500:
-                    self._robots[origin] = f"robots.txt unreachable (HTTP {result.status})"
+                    self._robots[origin] = SiteUnreachable(
+                        f"site unavailable: robots.txt answered HTTP {result.status}; "
+                        "nothing on the site is fetched until it answers"
+                    )
                 elif result.status >= 300:
                     self._robots[origin] = Protego.parse("")  # no robots.txt: all allowed
                 else:
@@ -369,7 +395,11 @@ class PoliteClient:
 
     def _delay(self, url: str, limits: Limits) -> float:
         robots = self._robots.get(_origin(url))
-        asked = robots.crawl_delay(ROBOTS_AGENT) if robots and not isinstance(robots, str) else None
+        asked = (
+            robots.crawl_delay(ROBOTS_AGENT)
+            if robots and not isinstance(robots, FetchError)
+            else None
+        )
         return max(limits.delay, min(float(asked or 0.0), MAX_CRAWL_DELAY))
 
     def _request(
@@ -490,12 +520,38 @@ def _seconds_until(value: str) -> float:
 
 
 def _network_error(exc: Exception) -> str:
+    """A short reason for a failed connection: refused, host not found, reset, timed out."""
     import requests
 
-    text = str(exc)
-    if isinstance(exc, requests.Timeout) or "timed out" in text.lower():
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
         return "timed out"
+    for cause in _causes(exc):
+        for kind, reason in _NETWORK_REASONS:
+            if isinstance(cause, kind):
+                return reason
     return _one_line(f"connection failed: {type(exc).__name__}")
+
+
+_NETWORK_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (socket.gaierror, "host name not found"),
+    (ConnectionResetError, "connection reset"),
+    (TimeoutError, "timed out"),
+)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    # requests wraps urllib3's MaxRetryError, whose .reason wraps the socket's own error.
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        cause = todo.pop()
+        if id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        yield cause
+        linked = [getattr(cause, "reason", None), cause.__cause__, cause.__context__, *cause.args]
+        todo += [c for c in linked if isinstance(c, BaseException)]
 
 
 # --- fetching a source --------------------------------------------------------------------------
@@ -782,7 +838,9 @@ def ingest_files(
     """
     recorder = _Recorder(source_name, store, progress)
     seen: set[str] = set()
-    jobs = ((path, max_bytes, source_name, prepare) for path in _expand(paths))
+    files = list(_expand(paths))
+    recorder.progress("total", str(len(files)))  # before the first file: a bar can show a total
+    jobs = ((path, max_bytes, source_name, prepare) for path in files)
     with _mapper(workers) as mapper:
         for path, doc, error in mapper(_load, jobs):
             url = doc.url if doc is not None else path.resolve().as_uri()

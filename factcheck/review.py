@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
-from .runs import StoredClaim, StoredRun
+from .runs import StoredClaim, StoredFinding, StoredRun
 from .storage import Database
 
 DECISIONS = ("confirm", "dismiss", "correct")
@@ -85,6 +85,28 @@ def claim_key(claim: StoredClaim) -> str:
     return "claim:" + _key(claim.sentence, claim.text, claim.kind)
 
 
+def finding_key(finding: StoredFinding, claims: dict[str, StoredClaim]) -> str:
+    """Stable across runs while the check and its figures' sentences are unchanged."""
+    used = [claims[c] for c in finding.claims if c in claims]
+    return "finding:" + _key(finding.check, *sorted(f"{c.sentence}|{c.text}" for c in used))
+
+
+@dataclass
+class ItemKeys:
+    """The review key of every finding and every claim of a run, by id."""
+
+    findings: dict[str, str]
+    claims: dict[str, str]
+
+
+def item_keys(claims: list[StoredClaim], findings: list[StoredFinding]) -> ItemKeys:
+    """The keys a decision on a run's items is stored under (stored with the run, for SQL joins)."""
+    by_id = {c.id: c for c in claims}
+    return ItemKeys(
+        {f.id: finding_key(f, by_id) for f in findings}, {c.id: claim_key(c) for c in claims}
+    )
+
+
 def review_items(db: Database, run: StoredRun) -> list[ReviewItem]:
     """The run's review items, each with its decisions (also from earlier runs of the article)."""
     by_id = {c.id: c for c in run.claims}
@@ -93,7 +115,7 @@ def review_items(db: Database, run: StoredRun) -> list[ReviewItem]:
         if finding.status == "pass":
             continue
         used = [by_id[c] for c in finding.claims if c in by_id]
-        key = "finding:" + _key(finding.check, *sorted(f"{c.sentence}|{c.text}" for c in used))
+        key = finding_key(finding, by_id)
         items.append(ReviewItem(finding.id, "finding", key, finding.status, finding.message, used))
     for claim in run.claims:
         if claim.checkworthy and claim.verdict in ("contradicted", "unverified"):

@@ -22,7 +22,7 @@ from .claims import Claim
 from .errors import InputError
 from .files import check_output
 from .matching import Match, Matcher
-from .review import ReviewItem, review_items
+from .review import ReviewItem, item_keys, review_items
 from .runs import StoredRun, run_from_records
 from .status import RunCounts, run_counts
 from .storage import Database
@@ -383,6 +383,8 @@ def save_run(db: Database, result: RunResult) -> None:
     """Store a run, its claims and its findings in one transaction."""
     run = result.records[0]
     summary = result.records[-1]
+    stored = run_from_records(result.records, result.article.text)
+    keys = item_keys(stored.claims, stored.findings)
     with db.transaction():
         db.insert_rows(
             "runs",
@@ -417,6 +419,7 @@ def save_run(db: Database, result: RunResult) -> None:
                     "status": f.status,
                     "claims": json.dumps(f.claims),
                     "message": f.message,
+                    "item_key": keys.findings[f.id],
                 }
                 for f in result.analysis.findings
             ],
@@ -433,6 +436,7 @@ def save_run(db: Database, result: RunResult) -> None:
                     "why": record["why"],
                     "repetitions": json.dumps(record["repetitions"], ensure_ascii=False),
                     "drift": json.dumps(record["drift"], ensure_ascii=False),
+                    "item_key": keys.claims[record["claim"]],
                 }
                 for record in result.records
                 if record["type"] == "match"

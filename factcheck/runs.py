@@ -79,30 +79,12 @@ def load_run(db: Database, run_id: str | None = None) -> StoredRun:
     run_id = resolve_run_id(db, run_id)
     run = db.rows("SELECT * FROM runs WHERE run_id = ?", (run_id,))[0]
     matches = {m["claim"]: m for m in db.rows("SELECT * FROM matches WHERE run_id = ?", (run_id,))}
-    claims = []
-    for row in db.rows("SELECT * FROM claims WHERE run_id = ? ORDER BY start", (run_id,)):
-        match = matches.get(row["id"], {})
-        claims.append(
-            StoredClaim(
-                row["id"],
-                row["start"],
-                row["end"],
-                row["text"],
-                row["kind"],
-                json.loads(row["value"]) if row["value"] else None,
-                row["unit"],
-                row["measure"],
-                bool(row["checkworthy"]),
-                row["sentence"] or "",
-                match.get("verdict"),
-                match.get("why"),
-                json.loads(match.get("evidence") or "[]"),
-                json.loads(match.get("origin") or "null"),
-                json.loads(match.get("drift") or "[]"),
-            )
-        )
+    claims = [
+        claim_from_row(row, matches.get(row["id"], {}))
+        for row in db.rows("SELECT * FROM claims WHERE run_id = ? ORDER BY start", (run_id,))
+    ]
     findings = [
-        StoredFinding(r["id"], r["check"], r["status"], json.loads(r["claims"]), r["message"])
+        finding_from_row(r)
         for r in db.rows("SELECT * FROM findings WHERE run_id = ? ORDER BY rowid", (run_id,))
     ]
     return StoredRun(
@@ -115,6 +97,34 @@ def load_run(db: Database, run_id: str | None = None) -> StoredRun:
         claims,
         findings,
         run.get("url"),
+    )
+
+
+def claim_from_row(row: dict[str, Any], match: dict[str, Any]) -> StoredClaim:
+    """A claim from its row of the claims table and its row of matches ({} when unmatched)."""
+    return StoredClaim(
+        row["id"],
+        row["start"],
+        row["end"],
+        row["text"],
+        row["kind"],
+        json.loads(row["value"]) if row["value"] else None,
+        row["unit"],
+        row["measure"],
+        bool(row["checkworthy"]),
+        row["sentence"] or "",
+        match.get("verdict"),
+        match.get("why"),
+        json.loads(match.get("evidence") or "[]"),
+        json.loads(match.get("origin") or "null"),
+        json.loads(match.get("drift") or "[]"),
+    )
+
+
+def finding_from_row(row: dict[str, Any]) -> StoredFinding:
+    """A finding from its row of the findings table."""
+    return StoredFinding(
+        row["id"], row["check"], row["status"], json.loads(row["claims"]), row["message"]
     )
 
 

@@ -325,6 +325,198 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN [url] TEXT")
 
 
+# Links the first schema left out (issue "A desk's working day"); Datasette shows single-column
+# ones as links and ignores the composite one, so matches also points at its run directly.
+ForeignKey = tuple[tuple[str, ...], str, tuple[str, ...]]  # (columns, table, its columns)
+_NEW_FOREIGN_KEYS: dict[str, list[ForeignKey]] = {
+    "matches": [
+        (("run_id",), "runs", ("run_id",)),
+        (("run_id", "claim"), "claims", ("run_id", "id")),
+    ],
+    "reviews": [(("run_id",), "runs", ("run_id",))],
+    "fetch_failures": [(("source",), "sources", ("name",))],
+}
+
+
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """Foreign keys on matches, reviews and fetch failures; findings and matches store their review
+    item key, so SQL joins a run's items to their decisions; the views a desk opens first."""
+    db.execute("ALTER TABLE findings ADD COLUMN [item_key] TEXT")
+    db.execute("ALTER TABLE matches ADD COLUMN [item_key] TEXT")
+    _adopt_orphans(db)
+    for table, links in _NEW_FOREIGN_KEYS.items():
+        _rebuild_with_foreign_keys(db, table, links)
+    _backfill_item_keys(db)
+    db.execute("CREATE INDEX idx_findings_item_key ON findings (item_key)")
+    db.execute("CREATE INDEX idx_matches_item_key ON matches (item_key)")
+    for name, select in _VIEWS_9.items():
+        db.execute(f"CREATE VIEW [{name}] AS {select}")
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:  # _adopt_orphans covers every link above: anything left is a damaged file
+        raise sqlite3.DatabaseError(f"foreign key check failed on {len(broken)} row(s)")
+
+
+def _adopt_orphans(db: sqlite_utils.Database) -> None:
+    """Give rows whose parent is gone a placeholder parent, so the new links keep every row."""
+    for child in ("matches", "reviews"):
+        db.execute(
+            "INSERT INTO runs (run_id, article) "
+            f"SELECT DISTINCT x.run_id, '(run no longer stored)' FROM [{child}] x "
+            "WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = x.run_id)"
+        )
+    db.execute(
+        # empty text and kind, as review keys are made of them
+        "INSERT INTO claims (run_id, id, text, kind, sentence) "
+        "SELECT DISTINCT m.run_id, m.claim, '', '', '' FROM matches m "
+        "WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.run_id = m.run_id AND c.id = m.claim)"
+    )
+    db.execute(
+        "INSERT INTO sources (name, tier) SELECT DISTINCT x.source, 'official' "
+        "FROM fetch_failures x WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.name = x.source)"
+    )
+
+
+# The latest decision on an item, found as review._attach_history finds it: by item key, among the
+# decisions on any run of the same article.
+_LATEST_DECISION = (
+    "SELECT r.id FROM reviews r JOIN runs p ON p.run_id = r.run_id "
+    "WHERE r.item_key = i.item_key AND p.article_key = coalesce(u.article_key, u.article) "
+    "ORDER BY r.at DESC, r.id DESC LIMIT 1"
+)
+# A finding's figures in the order it names them (review.ReviewItem.claims).
+_FINDING_FIGURES = (
+    "FROM json_each(CASE WHEN json_valid(f.claims) THEN f.claims END) j "
+    "JOIN claims c ON c.run_id = f.run_id AND c.id = j.value ORDER BY j.key"
+)
+
+
+def _json_fields(column: str, prefix: str, fields: tuple[str, ...]) -> str:
+    # json_valid first: one malformed value must not break the whole view in Datasette
+    valid = f"CASE WHEN json_valid({column}) THEN {column} END"
+    return ", ".join(f"json_extract({valid}, '$.{f}') AS {prefix}_{f}" for f in fields)
+
+
+def _queue_part(items: str) -> str:
+    # Two halves joined by UNION ALL rather than one CTE of items, which SQLite materialises
+    # whole: this way Datasette's first page reads only the rows it shows.
+    return (
+        "SELECT i.run_id, u.article, u.created_at AS run_at, i.kind, i.item, i.proposed, "
+        "i.[check], i.sentence, i.figures, i.message, coalesce(d.decision, 'open') AS state, "
+        "d.note AS decision_note, d.value AS decision_value, d.reviewer, d.at AS decided_at, "
+        "d.run_id AS decided_in_run, i.item_key "
+        f"FROM ({items}) i JOIN runs u ON u.run_id = i.run_id "
+        f"LEFT JOIN reviews d ON d.id = ({_LATEST_DECISION})"
+    )
+
+
+_EVIDENCE_FIELDS = ("source", "url", "title", "published", "document")
+_VIEWS_9 = {
+    "review_queue": (
+        _queue_part(
+            "SELECT f.run_id, 'finding' AS kind, f.id AS item, f.item_key, f.status AS proposed, "
+            "f.[check] AS [check], "
+            f"(SELECT c.sentence {_FINDING_FIGURES} LIMIT 1) AS sentence, "
+            f"(SELECT group_concat(text, ' / ') FROM (SELECT c.text {_FINDING_FIGURES})) "
+            "AS figures, f.message FROM findings f WHERE f.status IN ('fail', 'warn')"
+        )
+        + " UNION ALL "
+        + _queue_part(
+            "SELECT m.run_id, 'claim' AS kind, m.claim AS item, m.item_key, m.verdict AS proposed, "
+            "NULL AS [check], c.sentence, c.text AS figures, coalesce(m.why, m.verdict) AS message "
+            "FROM matches m JOIN claims c ON c.run_id = m.run_id AND c.id = m.claim "
+            "WHERE c.checkworthy AND m.verdict IN ('contradicted', 'unverified')"
+        )
+    ),
+    "claim_verdicts": (
+        "SELECT c.run_id, u.article, u.created_at AS run_at, c.id AS claim, c.text, c.kind, "
+        "c.value, c.unit, c.measure, c.place, c.period, c.checkworthy, m.verdict, m.why, "
+        f"{_json_fields('m.origin', 'origin', _EVIDENCE_FIELDS)}, c.sentence, m.item_key "
+        "FROM claims c JOIN runs u ON u.run_id = c.run_id "
+        "LEFT JOIN matches m ON m.run_id = c.run_id AND m.claim = c.id"
+    ),
+    "drift": (
+        "SELECT m.run_id, u.article, u.created_at AS run_at, m.claim, c.text, c.value, c.unit, "
+        "c.measure, c.place, c.period, m.verdict, "
+        f"{_json_fields('d.value', 'drift', ('value', 'text', *_EVIDENCE_FIELDS, 'snippet'))} "
+        "FROM matches m JOIN claims c ON c.run_id = m.run_id AND c.id = m.claim "
+        "JOIN runs u ON u.run_id = m.run_id, "
+        "json_each(CASE WHEN json_valid(m.drift) THEN m.drift END) d "
+        "WHERE m.drift NOT IN ('[]', 'null')"
+    ),
+}
+
+
+def _rebuild_with_foreign_keys(
+    db: sqlite_utils.Database, table: str, links: list[ForeignKey]
+) -> None:
+    """Rebuild a table with more foreign keys (ALTER cannot add one), keeping its columns, rows,
+    keys, indexes and triggers: SQLite's documented twelve steps, inside the caller's transaction.
+
+    Only before the views exist: the RENAME checks every view, and one naming the dropped table
+    fails it (a later rebuild drops the views first and creates them again).
+    """
+    info = db.execute(f"PRAGMA table_info([{table}])").fetchall()
+    columns = [
+        f"[{name}] {kind}".rstrip()
+        + (" NOT NULL" if notnull else "")
+        + (f" DEFAULT {default}" if default is not None else "")
+        for _, name, kind, notnull, default, _ in info
+    ]
+    primary = [column[1] for column in sorted(info, key=lambda c: c[5]) if column[5]]
+    kept: dict[int, ForeignKey] = {}
+    for key_id, _, other, column, other_column, *_ in db.execute(
+        f"PRAGMA foreign_key_list([{table}])"
+    ).fetchall():
+        columns_so_far, _, others_so_far = kept.get(key_id, ((), other, ()))
+        kept[key_id] = ((*columns_so_far, column), other, (*others_so_far, other_column))
+    constraints = [f"PRIMARY KEY ({_names(primary)})"] if primary else []
+    constraints += [
+        f"FOREIGN KEY ({_names(cols)}) REFERENCES [{other}] ({_names(others)})"
+        for cols, other, others in [*kept.values(), *links]
+    ]
+    schema = db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+        "AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
+    names = _names([row[1] for row in info])
+    db.execute(f"CREATE TABLE [{table}_new] ({', '.join(columns + constraints)})")
+    db.execute(f"INSERT INTO [{table}_new] ({names}) SELECT {names} FROM [{table}]")
+    db.execute(f"DROP TABLE [{table}]")
+    db.execute(f"ALTER TABLE [{table}_new] RENAME TO [{table}]")
+    for (sql,) in schema:
+        db.execute(sql)
+
+
+def _names(columns: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"[{c}]" for c in columns)
+
+
+def _backfill_item_keys(db: sqlite_utils.Database) -> None:
+    """Each stored run's finding and claim keys, from review.py's key functions."""
+    from .review import item_keys
+    from .runs import claim_from_row, finding_from_row
+
+    for (run_id,) in db.execute("SELECT run_id FROM runs").fetchall():
+        claims = [
+            claim_from_row(row, {})
+            for row in db.query("SELECT * FROM claims WHERE run_id = ?", [run_id])
+        ]
+        findings = [
+            finding_from_row(row)
+            for row in db.query("SELECT * FROM findings WHERE run_id = ?", [run_id])
+        ]
+        keys = item_keys(claims, findings)
+        db.conn.executemany(
+            "UPDATE findings SET item_key = ? WHERE run_id = ? AND id = ?",
+            [(key, run_id, item) for item, key in keys.findings.items()],
+        )
+        db.conn.executemany(
+            "UPDATE matches SET item_key = ? WHERE run_id = ? AND claim = ?",
+            [(key, run_id, item) for item, key in keys.claims.items()],
+        )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
@@ -334,6 +526,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -357,9 +550,12 @@ def database_error(path: Path, exc: sqlite3.DatabaseError) -> DatabaseError:
 class Database:
     """The factcheck database file; raises DatabaseError with a one-line reason when unusable."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+        """Open (and migrate) the database; with create=False only one that exists already."""
         self.path = Path(path) if path is not None else default_db_path()
         self._batch: list[int] | None = None  # [size, steps] while batched()
+        if not create:
+            self._check_exists()
         self._check_writable()
         self._check_ours()
         try:
@@ -375,6 +571,18 @@ class Database:
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise database_error(self.path, exc) from None
+
+    @classmethod
+    def existing(cls, path: str | Path | None = None) -> Database:
+        """An existing database (for commands that only read); DatabaseError when there is none."""
+        return cls(path, create=False)
+
+    def _check_exists(self) -> None:
+        # An empty file is no database either: opening it would write the whole schema.
+        if not self.path.exists() or (self.path.is_file() and self.path.stat().st_size == 0):
+            raise DatabaseError(
+                f"{self.path}: no such database; `factcheck run` or `factcheck fetch` creates it"
+            )
 
     def _check_writable(self) -> None:
         folder = self.path.parent if str(self.path.parent) else Path(".")

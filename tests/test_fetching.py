@@ -329,12 +329,53 @@ def test_timeouts_and_size_caps_fail_single_pages(site: FixtureSite) -> None:
     assert len(store.failures) == 4
 
 
-def test_unreachable_robots_txt_means_stay_away() -> None:
+def test_robots_txt_answering_5xx_keeps_away_and_fails_the_site() -> None:
+    store = MemoryStore()
     with FixtureSite(robots_status=503) as down:
-        report = fetch_source(news(down), MemoryStore(), client=polite()[0])
+        report = fetch_source(news(down), store, client=polite()[0])
         assert down.paths() == ["/robots.txt"] * 3  # retried, then nothing else asked
-    assert report.skipped_robots == 1 and report.new == 0
-    assert "robots.txt unreachable (HTTP 503)" in report.errors[0][1]
+    assert (report.failed, report.skipped_robots, report.new) == (1, 0, 0)
+    assert "robots.txt answered HTTP 503" in report.errors[0][1]
+    assert store.failures[0][2] == report.errors[0][1]  # kept with the source's failures
+
+
+def test_robots_txt_answering_503_is_a_failure_with_pytest_httpserver(
+    httpserver: HTTPServer,
+) -> None:
+    httpserver.expect_request("/robots.txt").respond_with_data("down", status=503)
+    source = Source(
+        name="down", publisher="虚构站点", tier="official",
+        start_urls=[httpserver.url_for("/news/index.html")], limits=Limits(delay=0.0),
+    )  # fmt: skip
+    events: list[str] = []
+    report = fetch_source(
+        source, MemoryStore(), client=polite()[0], progress=lambda e, u: events.append(e)
+    )
+    assert (report.failed, report.skipped_robots) == (1, 0)
+    assert events == ["list", "failed"]
+    assert [r.path for r, _ in httpserver.log] == ["/robots.txt"] * 3
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_server_that_is_down_is_a_failure_with_its_reason() -> None:
+    url = f"http://127.0.0.1:{free_port()}/news/index.html"  # nothing listens there
+    source = Source(name="down", publisher="虚构站点", tier="official", start_urls=[url])
+    store = MemoryStore()
+    client, session, _ = polite()
+    report = fetch_source(source, store, client=client)
+    assert (report.failed, report.skipped_robots, report.new) == (1, 0, 0)
+    [(failed_url, error)] = report.errors
+    assert failed_url == url
+    assert "connection refused after 3 attempts" in error and "robots.txt" in error
+    assert [u for _, u in session.sent] == [url.replace("/news/index.html", "/robots.txt")] * 3
+    assert store.failures == [("down", url, error)]
 
 
 def test_missing_robots_txt_allows_everything(httpserver: HTTPServer) -> None:
@@ -415,8 +456,13 @@ def test_ingest_saved_pages(tmp_path: Path) -> None:
         "gbk",
     )
     store = MemoryStore()
-    report = ingest_files([tmp_path / "saved", text], "saved", store)
+    events: list[tuple[str, str]] = []
+    report = ingest_files(
+        [tmp_path / "saved", text], "saved", store, progress=lambda e, u: events.append((e, u))
+    )
     assert report.new == 3 and report.failed == 0
+    assert events[0] == ("total", "3")  # the number of files, before the first of them
+    assert [e for e, _ in events[1:]] == ["new"] * 3
     doc = store.docs["http://www.example.gov.cn/doc/2019/04/17/1.shtml"]
     assert (doc.title, doc.published, doc.encoding) == ("镕钢路通报", "2019-04-17", "gb18030")
     assert "镕钢路派出所共接警1024起。" in doc.text and doc.source == "saved"

@@ -85,7 +85,7 @@ def test_a_version_6_database_with_data_migrates_forward(tmp_path: Path) -> None
     old.conn.commit()
     old.conn.close()
     db = Database(path)
-    assert db.version == len(MIGRATIONS) == 7
+    assert db.version == len(MIGRATIONS) > 6
     rows = db.rows("SELECT id, place_code, period_kind FROM facts ORDER BY id")
     assert rows == [
         {"id": 1, "place_code": "140100", "period_kind": "calendar"},
