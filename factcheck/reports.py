@@ -456,7 +456,8 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _css() -> str:
+def report_css() -> str:
+    """The report's stylesheet: enough for article_html() on its own page too."""
     rules = [
         ":root{color-scheme:light}",
         "*{box-sizing:border-box}",
@@ -551,9 +552,11 @@ def _figure_link(figure: Figure, shown: str | None = None) -> str:
     )
 
 
-def _article_html(report: Report) -> str:
-    """The article, one paragraph per line, with every figure highlighted; the text around the
-    figures is escaped verbatim."""
+def article_html(report: Report) -> str:
+    """The annotated article as an HTML fragment (a div.article), styled by report_css().
+
+    One paragraph per line, every figure a highlighted link to #c-<id>; other text escaped.
+    """
     text = report.run.text
     figures = sorted(report.figures, key=lambda f: (f.claim.start, f.claim.end))
     usable = bool(text) and all(text[f.claim.start : f.claim.end] == f.claim.text for f in figures)
@@ -774,7 +777,7 @@ def render_html(report: Report) -> str:
 <meta name="generator" content="factcheck {esc(__version__)}">
 <title>{esc(title)}</title>
 <style>
-{_css()}
+{report_css()}
 </style>
 </head>
 <body>
@@ -807,7 +810,7 @@ symbol after each figure and the line under it tell the status without colour.</
 </section>
 <section id="article">
 <h2>The article</h2>
-{_article_html(report)}
+{article_html(report)}
 </section>
 <section id="figures">
 <h2>Check-worthy figures</h2>
