@@ -73,6 +73,7 @@ VERDICT_LOOKS: dict[str, Look] = {
     v: Look(v, *_VERDICT_DRAWING[v][:2], VERDICT_MEANINGS[v], *_VERDICT_DRAWING[v][2:])
     for v in VERDICTS
 }
+FINDING_COUNT_WORDS = {"fail": "failing checks", "warn": "warnings"}  # for counts of findings
 # The marker after a figure for each standing finding it takes part in: a box, not a highlight,
 # so that it never hides the figure's own verdict.
 FINDING_LOOKS: dict[str, Look] = {
@@ -214,6 +215,13 @@ class Figure:
     @property
     def rating(self) -> Rating | None:
         return rating_of(self.status)
+
+    @property
+    def why(self) -> str:
+        """The matcher's reason without its leading verdict word (outputs show the verdict)."""
+        why = self.claim.why or self.look.meaning
+        verdict = self.claim.verdict or ""
+        return why.removeprefix(f"{verdict}: ") if verdict else why
 
 
 @dataclass
@@ -713,7 +721,6 @@ def _claim_section(report: Report, figure: Figure) -> str:
     if claim.measure:
         facts.append(claim.measure)
     rating = figure.rating
-    why = claim.why or figure.look.meaning
     reviewed = f" ({figure.review} by a reviewer)" if figure.review else ""
     marks = "".join(
         " " + _tag(FINDING_LOOKS[f.status], f"{FINDING_LOOKS[f.status].symbol} {f.id}")
@@ -725,7 +732,7 @@ def _claim_section(report: Report, figure: Figure) -> str:
         f'<span class="id">{esc(claim.id)} · {esc(" · ".join(facts))}</span></h3>',
         _sentence_html(report, figure),
         f'<p class="why">Verdict: <b>{esc(figure.look.symbol)} {esc(figure.look.label)}</b>'
-        f"{esc(reviewed)} — <span lang='zh'>{esc(why)}</span></p>",
+        f"{esc(reviewed)} — <span lang='zh'>{esc(figure.why)}</span></p>",
     ]
     if rating:
         parts.append(f"<p>Rating: {esc(rating.value)} of {BEST_RATING}, {esc(rating.name)}</p>")
@@ -775,7 +782,7 @@ def _reason(figure: Figure) -> str:
     """Why a contradicted or corrected figure is listed."""
     if figure.verdict == "corrected":
         return f"corrected to {figure.corrected_value}" if figure.corrected_value else "corrected"
-    return figure.claim.why or figure.look.meaning
+    return figure.why
 
 
 def _counts_html(counts: RunCounts) -> str:
@@ -788,8 +795,7 @@ def _cards(counts: RunCounts) -> str:
     """A card per verdict (figures), then per standing finding state (findings, not figures)."""
     shown = [("v", VERDICT_LOOKS[v], counts.verdicts[v], VERDICT_LOOKS[v].label) for v in VERDICTS]
     shown += [
-        ("m", FINDING_LOOKS[s], counts.standing[s], word)
-        for s, word in (("fail", "failing checks"), ("warn", "warnings"))
+        ("m", FINDING_LOOKS[s], counts.standing[s], word) for s, word in FINDING_COUNT_WORDS.items()
     ]
     return "".join(
         f'<div class="card {kind}-{esc(look.key)}{"" if n else " zero"}"><b>{esc(n)}</b>'
@@ -958,8 +964,8 @@ def _md_counts(counts: RunCounts) -> list[str]:
         f"{counts.verdicts[v]} {VERDICT_LOOKS[v].symbol} {VERDICT_LOOKS[v].label}" for v in VERDICTS
     )
     standing = ", ".join(
-        f"{counts.standing[s]} {FINDING_LOOKS[s].symbol} {FINDING_LOOKS[s].label}"
-        for s in FINDING_LOOKS
+        f"{counts.standing[s]} {FINDING_LOOKS[s].symbol} {word}"
+        for s, word in FINDING_COUNT_WORDS.items()
     )
     review = counts.review
     return [
@@ -1042,7 +1048,7 @@ def render_markdown(report: Report) -> str:
             f"| {md_escape(claim.id)} | {md_escape(claim.text)} | {figure.look.symbol} "
             f"{md_escape(figure.look.label + reviewed)} | {checks} "
             f"| {md_escape(f'{rating.value} {rating.name}' if rating else '')} "
-            f"| {md_escape(claim.why or '')} | {origin_md} |"
+            f"| {md_escape(figure.why)} | {origin_md} |"
         )
     decided = [i for i in report.items if i.history]
     if decided:
@@ -1270,8 +1276,7 @@ def claim_reviews(
 def explanation(figure: Figure) -> str:
     """Why a figure has its rating: "<verdict>: " first (tools count verdicts by it), then the
     matcher's reason, the standing findings it takes part in and the reviewers' decisions."""
-    claim = figure.claim
-    parts = [f"{figure.verdict}: {claim.why or VERDICT_MEANINGS[figure.verdict]}"]
+    parts = [f"{figure.verdict}: {figure.why}"]
     parts.extend(
         f"takes part in {'failing' if f.status == 'fail' else 'warning'} finding {f.id} "
         f"({f.message})"

@@ -517,6 +517,7 @@ def test_claimreview_of_a_supported_part_of_a_failing_sum(tampered: Report) -> N
     ]
     eighty_five = by_id[_claim("85個", tampered)]["reviewRating"]
     assert (eighty_five["alternateName"], eighty_five["ratingValue"]) == ("False", 1)
+    assert eighty_five["ratingExplanation"].startswith("contradicted: official-fixture")
 
 
 @pytest.mark.parametrize(
