@@ -27,11 +27,13 @@ from .status import (
     DECISION_WORDS,
     VERDICT_MEANINGS,
     VERDICTS,
+    Attention,
     FigureStatus,
     RunCounts,
     figure_statuses,
     run_counts,
 )
+from .status import attention as status_attention
 from .storage import Database
 
 FORMATS = ("html", "md", "json", "claimreview")
@@ -237,6 +239,13 @@ class Report:
     def figure(self, claim_id: str) -> Figure:
         return next(f for f in self.figures if f.id == claim_id)
 
+    def finding(self, finding_id: str) -> StoredFinding:
+        return next(f for f in self.run.findings if f.id == finding_id)
+
+    @property
+    def statuses(self) -> dict[str, FigureStatus]:
+        return {f.id: f.status for f in self.figures}
+
     @property
     def headline(self) -> str:
         """The article's first non-empty line: its title in the saved files factcheck reads."""
@@ -281,34 +290,14 @@ def report_of(
     return Report(run, items, figures, counts, dict(publishers or {}))
 
 
-@dataclass
-class Attention:
-    """What a reader must look at, grouped: each standing finding once with its figures, then
-    contradicted and corrected figures, then the unverified ones."""
-
-    findings: list[tuple[StoredFinding, list[Figure]]]  # failing first, then warnings
-    wrong: list[Figure]  # contradicted or corrected
-    unverified: list[Figure]
-
-    def __bool__(self) -> bool:
-        return bool(self.findings or self.wrong or self.unverified)
-
-
-def attention(report: Report) -> Attention:
-    """The "Needs attention" list of a report, shared by HTML and Markdown."""
-    standing = report.standing
-    by_id = {f.id: f for f in report.figures}
-    findings = [
-        (finding, [by_id[c] for c in dict.fromkeys(finding.claims) if c in by_id])
-        for state in ("fail", "warn")
-        for finding in report.run.findings
-        if finding.status == state and finding.id in standing
-    ]
-    worthy = [f for f in report.figures if f.claim.checkworthy]
-    return Attention(
-        findings,
-        [f for f in worthy if f.verdict in ("contradicted", "corrected")],
-        [f for f in worthy if f.verdict == "unverified"],
+def attention(report: Report) -> tuple[list[Attention], list[Attention]]:
+    """status.attention of the report, split for display: the entries listed one by one (each
+    standing finding once, each contradicted or corrected figure once), and the unverified
+    figures, shown together as one entry."""
+    entries = status_attention(report.run, report.items, report.statuses)
+    return (
+        [e for e in entries if e.status != "unverified"],
+        [e for e in entries if e.status == "unverified"],
     )
 
 
@@ -746,33 +735,43 @@ def _claim_section(report: Report, figure: Figure) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _repeats(entry: Attention) -> str:
+    return f" ×{entry.count}" if entry.count > 1 else ""
+
+
 def _attention_html(report: Report) -> str:
-    needs = attention(report)
-    if not needs:
+    listed, unverified = attention(report)
+    if not (listed or unverified):
         return "<p>Nothing needs attention.</p>"
     entries = []
-    for finding, figures in needs.findings:
-        look = FINDING_LOOKS[finding.status]
-        refs = "".join(f"<li>{_figure_ref(f)}</li>" for f in figures)
-        entries.append(
-            f"<li>{_tag(look, f'{look.symbol} {finding.id}')} "
-            f'<a href="#f-{esc(finding.id)}">{esc(finding.check)}</a>: '
-            f"<span lang='zh'>{esc(finding.message)}</span><ul>{refs}</ul></li>"
-        )
-    for figure in needs.wrong:
-        entries.append(
-            f"<li>{_figure_ref(figure)} <span lang='zh'>{esc(_reason(figure))}</span></li>"
-        )
-    if needs.unverified:
+    for entry in listed:
+        if entry.kind == "finding":
+            finding = report.finding(entry.id)
+            look = FINDING_LOOKS[finding.status]
+            refs = "".join(f"<li>{_figure_ref(report.figure(c))}</li>" for c in entry.claims)
+            entries.append(
+                f"<li>{_tag(look, f'{look.symbol} {finding.id}')} "
+                f'<a href="#f-{esc(finding.id)}">{esc(finding.check)}</a>: '
+                f"<span lang='zh'>{esc(finding.message)}</span><ul>{refs}</ul></li>"
+            )
+        else:
+            figure = report.figure(entry.id)
+            entries.append(
+                f"<li>{_figure_ref(figure)}{esc(_repeats(entry))} "
+                f"<span lang='zh'>{esc(_reason(figure))}</span></li>"
+            )
+    if unverified:
         refs = ", ".join(
-            f'<span class="ref"><a href="#c-{esc(f.id)}" lang="zh">{esc(f.claim.text)}</a>'
-            + (f" ({esc(f.review)})" if f.review else "")
+            f'<span class="ref"><a href="#c-{esc(e.id)}" lang="zh">'
+            f"{esc(report.figure(e.id).claim.text)}</a>{esc(_repeats(e))}"
+            + (f" ({esc(report.figure(e.id).review)})" if report.figure(e.id).review else "")
             + "</span>"
-            for f in needs.unverified
+            for e in unverified
         )
         look = VERDICT_LOOKS["unverified"]
+        total = sum(e.count for e in unverified)
         entries.append(
-            f"<li>{_tag(look, f'{look.symbol} {len(needs.unverified)} unverified')} "
+            f"<li>{_tag(look, f'{look.symbol} {total} unverified')} "
             f"{esc(look.meaning)}: {refs}</li>"
         )
     return '<ul class="attention">' + "".join(entries) + "</ul>"
@@ -987,23 +986,31 @@ def _md_figure(figure: Figure) -> str:
 
 
 def _md_attention(report: Report) -> list[str]:
-    needs = attention(report)
-    if not needs:
+    listed, unverified = attention(report)
+    if not (listed or unverified):
         return ["Nothing needs attention."]
     lines = []
-    for finding, figures in needs.findings:
-        look = FINDING_LOOKS[finding.status]
-        lines.append(
-            f"- {look.symbol} {finding.id} {md_escape(finding.check)} ({look.label}): "
-            f"{md_escape(finding.message)}"
-        )
-        lines.extend(f"  - {_md_figure(f)}" for f in figures)
-    lines.extend(f"- {_md_figure(f)}: {md_escape(_reason(f))}" for f in needs.wrong)
-    if needs.unverified:
+    for entry in listed:
+        if entry.kind == "finding":
+            finding = report.finding(entry.id)
+            look = FINDING_LOOKS[finding.status]
+            lines.append(
+                f"- {look.symbol} {finding.id} {md_escape(finding.check)} ({look.label}): "
+                f"{md_escape(finding.message)}"
+            )
+            lines.extend(f"  - {_md_figure(report.figure(c))}" for c in entry.claims)
+        else:
+            figure = report.figure(entry.id)
+            lines.append(f"- {_md_figure(figure)}{_repeats(entry)}: {md_escape(_reason(figure))}")
+    if unverified:
         look = VERDICT_LOOKS["unverified"]
+        total = sum(e.count for e in unverified)
         lines.append(
-            f"- {look.symbol} {len(needs.unverified)} unverified ({md_escape(look.meaning)}): "
-            + ", ".join(f"{md_escape(f.claim.text)} ({f.id})" for f in needs.unverified)
+            f"- {look.symbol} {total} unverified ({md_escape(look.meaning)}): "
+            + ", ".join(
+                f"{md_escape(report.figure(e.id).claim.text)} ({e.id}){_repeats(e)}"
+                for e in unverified
+            )
         )
     return lines
 
