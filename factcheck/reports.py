@@ -1104,7 +1104,6 @@ def report_data(report: Report) -> dict[str, Any]:
                     "verdict": figure.verdict,
                     "finding": figure.status.finding,
                     "findings": list(figure.status.findings),
-                    "severity": figure.status.severity,
                 },
                 "review": figure.review,
                 "corrected_value": figure.corrected_value,
