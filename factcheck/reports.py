@@ -291,9 +291,8 @@ def report_of(
 
 
 def attention(report: Report) -> tuple[list[Attention], list[Attention]]:
-    """status.attention of the report, split for display: the entries listed one by one (each
-    standing finding once, each contradicted or corrected figure once), and the unverified
-    figures, shown together as one entry."""
+    """status.attention of the report, split for display: the entries listed one by one, and
+    the unverified figures, shown together as one entry."""
     entries = status_attention(report.run, report.items, report.statuses)
     return (
         [e for e in entries if e.status != "unverified"],
@@ -324,12 +323,8 @@ def render(
     claim_author: str | None = None,
     article_url: str | None = None,
 ) -> str:
-    """The report as text in one of FORMATS; the keyword arguments are ClaimReview's only.
-
-    ClaimReview needs base_url, the https address where the HTML report is published (`url`s are
-    base_url#c-<claim id>), and author, the organisation publishing the review: InputError
-    otherwise. article_url (default: the run's --url) is where the article was published.
-    """
+    """The report as text in one of FORMATS; the keyword arguments are ClaimReview's only, and
+    it needs an https base_url and an author (see review_publisher and docs/reports.md)."""
     if fmt == "html":
         return render_html(report)
     if fmt == "md":
@@ -556,10 +551,8 @@ def _figure_link(figure: Figure, shown: str | None = None) -> str:
 
 
 def article_html(report: Report) -> str:
-    """The annotated article as an HTML fragment (a div.article), styled by report_css().
-
-    One paragraph per line, every figure a highlighted link to #c-<id>; other text escaped.
-    """
+    """The annotated article as an HTML fragment styled by report_css(): one paragraph per line,
+    every figure a highlighted link to #c-<id> with its finding markers; other text escaped."""
     text = report.run.text
     figures = sorted(report.figures, key=lambda f: (f.claim.start, f.claim.end))
     usable = bool(text) and all(text[f.claim.start : f.claim.end] == f.claim.text for f in figures)
@@ -1229,10 +1222,8 @@ def claim_reviews(
     claim_author: str | None = None,
     article_url: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One schema.org ClaimReview per check-worthy figure, as JSON-LD objects.
-
-    InputError unless base_url is an https URL and author a non-blank name (see render).
-    """
+    """One schema.org ClaimReview per check-worthy figure, as JSON-LD objects; InputError
+    unless base_url is an https URL and author a non-blank name."""
     base, reviewer = review_publisher(base_url, author, author_url)
     run = report.run
     appearance = _appearance(report, article_url, claim_author)
