@@ -813,7 +813,7 @@ def test_the_report_prints_compactly(tampered: Report, tmp_path: Path) -> None:
     pdf = tmp_path / "tampered.pdf"
     chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri(), tmp=tmp_path / "u")
     pages = pdf_pages(pdf)
-    # 34 pages before the print stylesheet; 16 with it (with fonts-wqy-zenhei).
+    # 34 pages before the print stylesheet; 15 with it (with fonts-wqy-zenhei).
     assert 5 <= pages <= 20, pages
     print_rules = report_css().split("@media print{", 1)[1]
     for hidden in (".cards", ".legend-note", ".snippet", ".back"):
