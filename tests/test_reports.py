@@ -3,8 +3,9 @@
 The database holds the made-up bulletins of tests/fixtures/bulletins (fetched from a local server,
 as in test_matching.py) plus one hostile made-up page, saved and ingested here: its title carries a
 script and an <img onerror>, and it states 128 gangs so that it becomes the origin of the
-article's 128. The first article is run against it, a few review decisions are recorded, and a
-tampered copy of the article (84 → 85) gives flagged figures.
+article's 128. The first article is run against it (with no published URL), a few review
+decisions are recorded, and a tampered copy of the article (84 → 85, published at ARTICLE_URL)
+gives a failing sum whose parts 13 and 31 stay supported while 85 is contradicted.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -30,14 +33,18 @@ from factcheck.reports import (
     ARTICLE_BACKGROUND,
     BEST_RATING,
     CSP,
+    FINDING_LOOKS,
     RATINGS,
-    STATUSES,
+    VERDICT_LOOKS,
     WORST_RATING,
+    Look,
     Report,
+    article_html,
     build_report,
     claim_summary,
     md_escape,
     render,
+    report_css,
     report_of,
     safe_url,
 )
@@ -45,11 +52,14 @@ from factcheck.review import decide, find_item, review_items
 from factcheck.run import run_article
 from factcheck.runs import StoredClaim, StoredRun, load_run
 from factcheck.sources import Limits, Source
+from factcheck.status import VERDICTS, run_counts
 from factcheck.storage import Database
 
 BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
+ARTICLE_URL = "https://news.example/2019-04-15/taiyuan.html"
+REVIEW_URL = "https://desk.example/r/taiyuan.html"
 HOSTILE_TITLE = (
     "<script>window.pwned=1</script><img src=x onerror=\"document.title='pwned'\">太原市扫黑办通报"
 )
@@ -126,8 +136,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, nlp) -> Built:  # type: igno
     assert text.count("惡勢力犯罪團伙84個") == 1
     tampered.write_text(text.replace("惡勢力犯罪團伙84個", "惡勢力犯罪團伙85個"), encoding="utf-8")
     second = run_article(
-        tampered, published="2019-04-15", db=db, log_path=folder / "t.jsonl", nlp=nlp
-    )
+        tampered, published="2019-04-15", url=ARTICLE_URL, db=db, log_path=folder / "t.jsonl",
+        nlp=nlp,
+    )  # fmt: skip
     return Built(path, result.run_id, second.run_id, ids)
 
 
@@ -151,21 +162,38 @@ def html_file(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- statuses and ratings ---------------------------------------------------------------------
 
 
-def test_statuses_follow_verdicts_findings_and_review(
+def _by_text(report: Report) -> dict[str, list[str]]:
+    """Figure text → the verdicts of the figures with that text (a text may appear twice)."""
+    found: dict[str, list[str]] = {}
+    for figure in report.figures:
+        found.setdefault(figure.claim.text, []).append(figure.verdict)
+    return found
+
+
+def test_figures_show_their_own_verdict_and_the_findings_they_take_part_in(
     report: Report, tampered: Report, built: Built
 ) -> None:
     ids = built.ids
-    assert report.figure(ids["128"]).status == "supported"
-    assert report.figure(ids["9次"]).status == "dismissed"
-    assert report.figure(ids["2次"]).status == "corrected"
+    assert report.figure(ids["128"]).verdict == "supported"
+    assert report.figure(ids["9次"]).verdict == "dismissed"
+    assert report.figure(ids["2次"]).verdict == "corrected"
     assert report.figure(ids["2次"]).corrected_value == "3次"
     confirmed = report.figure(ids["90多名"])
-    assert (confirmed.status, confirmed.review) == ("unverified", "confirmed")
-    assert report.figure(ids["2003年"]).status == "checked"
-    assert report.figure(ids["四個意識"]).status == "non-claim"
-    assert report.counts["flagged"] == 0 and report.counts["supported"] >= 11
-    flagged = {f.claim.text for f in tampered.figures if f.status == "flagged"}
-    assert flagged == {"128個", "13個", "31個", "85個"}  # the failing sum names all four
+    assert (confirmed.verdict, confirmed.review) == ("unverified", "confirmed")
+    assert report.figure(ids["2003年"]).verdict == "checked"
+    assert report.figure(ids["四個意識"]).verdict == "non-claim"
+    counts = report.counts
+    assert counts.verdicts["supported"] >= 11 and counts.standing["fail"] == 0
+    assert (counts.status, counts.verdicts["corrected"]) == ("flagged", 1)  # the correction
+    # The failing sum 13 + 31 + 85 = 128: every part takes part in it; only 85 is contradicted.
+    failing = [f for f in tampered.figures if f.status.finding == "fail"]
+    assert {f.claim.text for f in failing} == {"128個", "13個", "31個", "85個"}
+    assert len({f.status.findings for f in failing}) == 1  # one finding, named by all four
+    verdicts = {f.claim.text: f.verdict for f in failing}
+    assert verdicts == {
+        "128個": "supported", "13個": "supported", "31個": "supported", "85個": "contradicted"
+    }  # fmt: skip
+    assert tampered.counts.status == "flagged" and tampered.counts.verdicts["contradicted"] == 1
 
 
 def test_ratings_on_the_documented_scale(report: Report, tampered: Report, built: Built) -> None:
@@ -176,15 +204,40 @@ def test_ratings_on_the_documented_scale(report: Report, tampered: Report, built
     assert rating["2次"] == RATINGS["False"] and rating["2次"].value == WORST_RATING
     assert rating["90多名"] == RATINGS["Unverified"]
     assert rating["四個意識"] is None
-    by_text = {f.claim.text: f.rating for f in tampered.figures if f.status == "flagged"}
+    by_text = {f.claim.text: f.rating for f in tampered.figures if f.status.finding == "fail"}
     assert by_text["85個"] == RATINGS["False"]  # contradicted by the bulletin (84)
     assert by_text["13個"] == RATINGS["Accurate"]  # in the failing sum, but a bulletin states 13
     assert [r.value for r in RATINGS.values()] == list(range(WORST_RATING, BEST_RATING + 1))
 
 
+def test_an_unsupported_figure_in_a_failing_sum_is_inconsistent(tampered: Report) -> None:
+    # The same run with 13 no longer supported by any bulletin: the sum decides its rating.
+    run = tampered.run
+    thirteen = next(c for c in run.claims if c.text == "13個")
+    claims = [
+        StoredClaim(**{**vars(c), "verdict": "unverified", "origin": None, "evidence": []})
+        if c is thirteen
+        else c
+        for c in run.claims
+    ]
+    changed = report_of(StoredRun(**{**vars(run), "claims": claims}), [])
+    figure = changed.figure(thirteen.id)
+    assert (figure.verdict, figure.status.finding) == ("unverified", "fail")
+    assert figure.rating == RATINGS["Inconsistent"]
+
+
 def test_unknown_format_is_an_input_error(report: Report) -> None:
     with pytest.raises(InputError, match="pdf"):
         render(report, "pdf")
+
+
+def test_every_verdict_and_finding_reads_without_colour() -> None:
+    assert list(VERDICT_LOOKS) == list(VERDICTS)
+    looks = [*VERDICT_LOOKS.values(), *FINDING_LOOKS.values()]
+    for attribute in ("symbol", "label", "background", "line"):
+        values = [getattr(look, attribute) for look in looks]
+        assert len(set(values)) == len(values), attribute  # each tells the keys apart alone
+    assert ARTICLE_BACKGROUND not in {look.background for look in looks}
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -209,9 +262,9 @@ def test_html_highlights_and_links_every_figure(report: Report, built: Built) ->
     assert [a["data-claim"] for a in figures] == [c.id for c in report.run.claims]
     for a in figures:
         figure = report.figure(a["data-claim"])
-        assert a["data-status"] == figure.status and f"s-{figure.status}" in a["class"]
+        assert a["data-verdict"] == figure.verdict and f"v-{figure.verdict}" in a["class"]
         assert a.get_text().startswith(figure.claim.text)
-        assert STATUSES[figure.status].symbol in a.select_one(".badge").get_text()
+        assert VERDICT_LOOKS[figure.verdict].symbol in a.select_one(".badge").get_text()
         target = soup.find(id=a["href"].removeprefix("#"))
         assert target is not None
         back = target if target.name == "a" else target.find("a", href=f"#fig-{figure.id}")
@@ -221,7 +274,54 @@ def test_html_highlights_and_links_every_figure(report: Report, built: Built) ->
     corrected = soup.find(id=f"fig-{built.ids['2次']}")
     assert "→ 3次" in corrected.get_text()
     legend = soup.select_one("#legend").get_text()
-    assert all(s.label in legend and s.symbol in legend for s in STATUSES.values())
+    looks = [*VERDICT_LOOKS.values(), *FINDING_LOOKS.values()]
+    assert all(look.label in legend and look.symbol in legend for look in looks)
+    assert article_html(report) in page and report_css() in page  # public, for the web desk
+
+
+def test_html_marks_the_findings_a_figure_takes_part_in(tampered: Report) -> None:
+    soup = BeautifulSoup(render(tampered, "html"), "lxml")
+    failing = next(f for f in tampered.run.findings if f.status == "fail")
+    thirteen = soup.select_one(f'.article a.fig[data-claim="{_claim("13個", tampered)}"]')
+    # Its own verdict is supported: highlighted green, labelled supported, not "flagged".
+    assert thirteen["data-verdict"] == "supported" and "v-supported" in thirteen["class"]
+    assert thirteen["data-finding"] == "fail" and thirteen["data-findings"] == failing.id
+    assert "supported" in thirteen["aria-label"] and failing.id in thirteen["aria-label"]
+    mark = thirteen.find_next_sibling("a")
+    assert mark["class"] == ["mark", "m-fail"] and mark["href"] == f"#f-{failing.id}"
+    assert mark.get_text() == FINDING_LOOKS["fail"].symbol + failing.id
+    assert soup.find(id=f"f-{failing.id}").name == "tr"
+    marks = soup.select(".article a.mark")
+    assert len(marks) == sum(len(f.status.findings) for f in tampered.figures)
+    assert "flagged" not in soup.select_one(".article").get_text()
+
+
+def _claim(text: str, report: Report) -> str:
+    return next(f.id for f in report.figures if f.claim.text == text)
+
+
+def test_needs_attention_lists_each_finding_once(tampered: Report) -> None:
+    soup = BeautifulSoup(render(tampered, "html"), "lxml")
+    entries = soup.select("ul.attention > li")
+    failing = next(f for f in tampered.run.findings if f.status == "fail")
+    text = [li.get_text(" ", strip=True) for li in entries]
+    assert sum(failing.message in t for t in text) == 1  # one entry, not one per figure
+    group = entries[0]
+    assert [a.get_text() for a in group.find("ul").find_all("a")] == [
+        "128個",
+        "13個",
+        "31個",
+        "85個",
+    ]
+    assert "✓ supported" in group.get_text() and "✗ contradicted" in group.get_text()
+    assert "✗ contradicted" in text[1] and "85個" in text[1]  # then the contradicted figure
+    unverified = tampered.counts.verdicts["unverified"]
+    assert text[-1].startswith(f"? {unverified} unverified")  # then the unverified, as one
+    assert len(entries) == 3
+    md = render(tampered, "md")
+    attention = md.split("## Needs attention")[1].split("## Figures")[0]
+    assert attention.count(md_escape(failing.message)) == 1
+    assert f"? {unverified} unverified" in attention
 
 
 def test_html_is_self_contained_and_links_only_to_the_web(report: Report) -> None:
@@ -264,7 +364,8 @@ def test_only_http_urls_become_links(url: str) -> None:
     soup = BeautifulSoup(render(report, "html"), "lxml")
     assert not [a for a in soup.find_all("a") if not a["href"].startswith("#")]
     assert "](" not in render(report, "md")
-    first = json.loads(render(report, "claimreview"))[0]["itemReviewed"]["firstAppearance"]
+    reviews = render(report, "claimreview", base_url=REVIEW_URL, author="Desk")
+    first = json.loads(reviews)[0]["itemReviewed"]["firstAppearance"]
     assert "url" not in first and first["headline"] == "t"
 
 
@@ -289,7 +390,7 @@ def test_markdown_escapes_scraped_text(report: Report) -> None:
     table = [line for line in text.splitlines() if line.startswith("| c")]
     worthy = [c for c in report.run.claims if c.checkworthy]
     assert [line.split(" | ")[0].removeprefix("| ") for line in table] == [c.id for c in worthy]
-    assert all(line.count(" | ") == 5 for line in table)  # no cell broke the table
+    assert all(line.count(" | ") == 6 for line in table)  # no cell broke the table
     assert (
         md_escape("a|b*c_[x](y)`~\\ <x>\n&") == "a\\|b\\*c\\_\\[x\\](y)\\`\\~\\\\ &lt;x&gt; &amp;"
     )
@@ -303,17 +404,60 @@ def test_json_has_every_claim_finding_and_review(report: Report, built: Built) -
     assert [f["id"] for f in data["findings"]] == [f.id for f in report.run.findings]
     by_id = {c["id"]: c for c in data["claims"]}
     assert by_id[built.ids["128"]]["origin"]["title"] == HOSTILE_TITLE
-    assert by_id[built.ids["2次"]]["status"] == "corrected"
+    assert by_id[built.ids["2次"]]["status"]["verdict"] == "corrected"
     assert by_id[built.ids["2次"]]["rating"] == {"value": 1, "name": "False"}
     items = {i["id"]: i for i in data["review_items"]}
     dismissed = items[built.ids["9次"]]
     assert dismissed["state"] == "dismiss" and dismissed["history"][0]["reviewer"] == "ana"
     assert data["summary"]["review"]["dismissed"] == 1
-    assert data["run"]["run_id"] == built.run_id
+    assert data["run"]["run_id"] == built.run_id and data["run"]["url"] is None
+    assert list(data["verdicts"]) == list(VERDICTS)
+
+
+def test_every_format_shows_the_same_counts(tampered: Report) -> None:
+    """One run in every format: the counts read back from each equal status.run_counts."""
+    counts = run_counts(tampered.run, tampered.items)
+    assert counts == tampered.counts
+    line = counts.line()
+    worthy = {v: n for v, n in counts.verdicts.items() if v != "non-claim"}
+    assert counts.verdicts["contradicted"] == 1 and counts.standing["fail"] == 1  # not vacuous
+
+    soup = BeautifulSoup(render(tampered, "html"), "lxml")
+    shown = soup.select_one("#counts")
+    assert json.loads(shown["data-counts"]) == counts.record()
+    assert shown.get_text() == line
+    cards = {
+        c["class"][1].removeprefix("v-"): int(c.b.get_text())
+        for c in soup.select(".card")
+        if c["class"][1].startswith("v-")
+    }
+    assert cards == counts.verdicts
+    in_article = Counter(a["data-verdict"] for a in soup.select(".article a.fig"))
+    assert {v: in_article.get(v, 0) for v in VERDICTS} == counts.verdicts
+
+    md = render(tampered, "md")
+    assert f"- Counts: {md_escape(line)}" in md.splitlines()
+    verdicts_line = next(x for x in md.splitlines() if x.startswith("- Verdicts: "))
+    label = {look.label: key for key, look in VERDICT_LOOKS.items()}
+    parsed = {
+        label[m[2]]: int(m[1])
+        for m in re.finditer(r"(\d+) \S+ ([^,]+)", verdicts_line.removeprefix("- Verdicts: "))
+    }
+    assert parsed == counts.verdicts
+
+    data = json.loads(render(tampered, "json"))
+    assert data["summary"] == counts.record() and data["counts_line"] == line
+
+    reviews = json.loads(render(tampered, "claimreview", base_url=REVIEW_URL, author="Desk"))
+    by_verdict = Counter(r["reviewRating"]["ratingExplanation"].split(":")[0] for r in reviews)
+    assert {v: by_verdict.get(v, 0) for v in worthy} == worthy
+    ratings = Counter(r["reviewRating"]["alternateName"] for r in reviews)
+    assert ratings["Accurate"] == counts.verdicts["supported"]
+    assert ratings["False"] == counts.verdicts["contradicted"] + counts.verdicts["corrected"]
 
 
 def test_claimreview_has_what_google_requires(report: Report, built: Built) -> None:
-    text = render(report, "claimreview", base_url="https://desk.example/r/taiyuan.html")
+    text = render(report, "claimreview", base_url=REVIEW_URL, author="factcheck desk")
     assert "<" not in text
     reviews = json.loads(text)
     worthy = [c for c in report.run.claims if c.checkworthy]
@@ -321,20 +465,18 @@ def test_claimreview_has_what_google_requires(report: Report, built: Built) -> N
     names = {r.name: r.value for r in RATINGS.values()}
     for review, claim in zip(reviews, worthy, strict=True):
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
-        assert review["url"] == f"https://desk.example/r/taiyuan.html#c-{claim.id}"
+        assert review["url"] == f"{REVIEW_URL}#c-{claim.id}"
         assert claim.text in review["claimReviewed"] and len(review["claimReviewed"]) <= 75
         rating = review["reviewRating"]
         assert (
             rating["@type"] == "Rating" and names[rating["alternateName"]] == rating["ratingValue"]
         )
         assert (rating["worstRating"], rating["bestRating"]) == (WORST_RATING, BEST_RATING)
-        assert review["author"] == {"@type": "Organization", "name": "factcheck"}
+        assert review["author"] == {"@type": "Organization", "name": "factcheck desk"}
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", review["datePublished"])
         item = review["itemReviewed"]
         assert item["@type"] == "Claim" and item["datePublished"] == "2019-04-15"
-        appearance = item["appearance"][0]
-        assert appearance["@type"] == "CreativeWork" and appearance["url"].startswith("file:///")
-        assert appearance["headline"].startswith("太原:掃黑除惡不手軟")
+        assert "appearance" not in item  # the run has no published URL: no file:// stand-in
         if claim.verdict == "supported":
             first = item["firstAppearance"]
             assert first["@type"] == "CreativeWork" and first["headline"] == claim.origin["title"]
@@ -352,17 +494,67 @@ def test_claimreview_has_what_google_requires(report: Report, built: Built) -> N
     assert by_url[built.ids["2次"]]["dateModified"]
 
 
-def test_claimreview_defaults_and_options(report: Report) -> None:
+def test_claimreview_of_a_supported_part_of_a_failing_sum(tampered: Report) -> None:
     reviews = json.loads(
-        render(report, "claimreview", author="Desk", author_url="https://desk.example/",
-               claim_author="山西日报", article_url="https://news.example/a.html")
+        render(tampered, "claimreview", base_url=REVIEW_URL + "#top", author="Desk")
+    )
+    failing = next(f for f in tampered.run.findings if f.status == "fail")
+    by_id = {r["url"].split("#c-")[1]: r for r in reviews}
+    thirteen = by_id[_claim("13個", tampered)]
+    rating = thirteen["reviewRating"]
+    assert (rating["ratingValue"], rating["alternateName"]) == (5, "Accurate")
+    assert rating["ratingExplanation"].startswith("supported: ")
+    assert f"takes part in failing finding {failing.id}" in rating["ratingExplanation"]
+    assert thirteen["url"] == f"{REVIEW_URL}#c-{_claim('13個', tampered)}"
+    appearance = thirteen["itemReviewed"]["appearance"]
+    assert appearance == [
+        {
+            "@type": "CreativeWork",
+            "url": ARTICLE_URL,
+            "headline": tampered.headline,
+            "datePublished": "2019-04-15",
+        }
+    ]
+    eighty_five = by_id[_claim("85個", tampered)]["reviewRating"]
+    assert (eighty_five["alternateName"], eighty_five["ratingValue"]) == ("False", 1)
+    assert eighty_five["ratingExplanation"].startswith("contradicted: official-fixture")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"author": "Desk"}, "needs --base-url"),
+        ({"base_url": "not-a-url", "author": "Desk"}, "needs --base-url"),
+        ({"base_url": "http://desk.example/r.html", "author": "Desk"}, "https://"),
+        ({"base_url": "javascript:alert(1)", "author": "Desk"}, "needs --base-url"),
+        ({"base_url": REVIEW_URL}, "needs --author"),
+        ({"base_url": REVIEW_URL, "author": "  "}, "needs --author"),
+        ({"base_url": REVIEW_URL, "author": "Desk\nInjected"}, "needs --author"),
+        ({"base_url": REVIEW_URL, "author": "Desk", "author_url": "ftp://x"}, "author's URL"),
+        ({"base_url": REVIEW_URL, "author": "Desk", "article_url": "file:///a"}, "article's URL"),
+    ],
+)
+def test_claimreview_refuses_what_google_cannot_use(
+    report: Report, options: dict[str, str], message: str
+) -> None:
+    with pytest.raises(InputError, match=re.escape(message)) as raised:
+        render(report, "claimreview", **options)
+    assert "\n" not in str(raised.value)
+
+
+def test_claimreview_options(report: Report) -> None:
+    reviews = json.loads(
+        render(report, "claimreview", base_url=REVIEW_URL, author=" Desk ",
+               author_url="https://desk.example/", claim_author="山西日报",
+               article_url="https://news.example/a.html")
     )  # fmt: skip
-    first = next(c for c in report.run.claims if c.checkworthy)
-    assert reviews[0]["url"] == f"urn:factcheck:run:{report.run.run_id}#c-{first.id}"
     desk = {"@type": "Organization", "name": "Desk", "url": "https://desk.example/"}
     assert reviews[0]["author"] == desk
     assert reviews[0]["itemReviewed"]["author"]["name"] == "山西日报"
-    assert reviews[0]["itemReviewed"]["appearance"][0]["url"] == "https://news.example/a.html"
+    appearance = reviews[0]["itemReviewed"]["appearance"][0]
+    assert appearance["url"] == "https://news.example/a.html"
+    assert appearance["author"]["name"] == "山西日报"
+    assert render(report, "html", base_url="ignored", author=None)  # other formats ignore them
 
 
 def test_claim_summary_is_the_clause_of_the_figure(report: Report, built: Built) -> None:
@@ -408,8 +600,8 @@ def test_chromium_runs_nothing_from_a_scraped_page(
     assert not [t for t in soup.find_all(True) if any(a.startswith("on") for a in t.attrs)]
     assert soup.find(string=re.compile(re.escape(HOSTILE_TITLE)))
     figures = soup.select(".article a.fig")
-    assert [(a["data-claim"], a["data-status"]) for a in figures] == [
-        (f.id, f.status) for f in sorted(report.figures, key=lambda f: f.claim.start)
+    assert [(a["data-claim"], a["data-verdict"]) for a in figures] == [
+        (f.id, f.verdict) for f in sorted(report.figures, key=lambda f: f.claim.start)
     ]
     static = BeautifulSoup(html_file.read_text(encoding="utf-8"), "lxml")
     assert len(soup.find_all(True)) == len(static.find_all(True))  # nothing was injected
@@ -519,8 +711,8 @@ def test_chromium_screenshot_shows_every_figure_highlighted(
     width, height, rows = read_png(shot)
     assert (width, height) == (1280, 2000)
     everything = b"".join(rows)
-    for status in STATUSES.values():  # the summary cards and the legend show every status colour
-        assert bytes.fromhex(status.background[1:]) in everything, status.key
+    for look in (*VERDICT_LOOKS.values(), *FINDING_LOOKS.values()):  # the legend shows them all
+        assert bytes.fromhex(look.background[1:]) in everything, look.key
 
     # The whole article in one taller screenshot: count the highlighted areas inside its box.
     full = ARTIFACTS / "report-article.png"
@@ -534,13 +726,13 @@ def test_chromium_screenshot_shows_every_figure_highlighted(
     assert bottom < height - 20, (
         "the article does not fit in the screenshot: make the window taller"
     )
-    counts = report.counts
-    for status in STATUSES.values():
-        found = blobs(rows, bytes.fromhex(status.background[1:]), top, bottom + 1, min_area=120)
-        if counts[status.key]:  # a figure broken over two lines shows as two areas
-            assert counts[status.key] <= found <= 2 * counts[status.key], (status.key, found)
+    verdicts = report.counts.verdicts
+    for look in VERDICT_LOOKS.values():
+        found = blobs(rows, bytes.fromhex(look.background[1:]), top, bottom + 1, min_area=120)
+        if verdicts[look.key]:  # a figure broken over two lines shows as two areas
+            assert verdicts[look.key] <= found <= 2 * verdicts[look.key], (look.key, found)
         else:
-            assert found == 0, (status.key, found)
+            assert found == 0, (look.key, found)
     shutil.copy(html_file, ARTIFACTS / "report.html")
 
 
@@ -552,9 +744,81 @@ def test_chromium_screenshot_of_a_flagged_run(tampered: Report, tmp_path: Path) 
     chromium(f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri(), tmp=tmp_path / "u")
     _, _, rows = read_png(shot)
     inside = article_rows(rows)
-    flagged = bytes.fromhex(STATUSES["flagged"].background[1:])
-    # 128, 13, 31 and 85 of the failing sum are in the part of the article on screen
-    assert blobs(rows, flagged, inside[0], inside[-1] + 1, min_area=120) >= 4
+    top, bottom = inside[0], inside[-1] + 1
+
+    def areas(look_key: str, looks: dict[str, Look] = VERDICT_LOOKS) -> int:
+        return blobs(rows, bytes.fromhex(looks[look_key].background[1:]), top, bottom, 40)
+
+    # 128, 13, 31 and 85 of the failing sum are in the part of the article on screen: each
+    # carries the sum's marker, 85 is highlighted as contradicted, the others as supported.
+    assert areas("fail", FINDING_LOOKS) == 4
+    assert areas("contradicted") == 1
+    assert areas("supported") >= 4  # 128 (twice, with the headline), 13, 31
+    shutil.copy(page, ARTIFACTS / "report-flagged.html")
+
+
+def _browser_pages(paths: list[Path], width: int, height: int) -> list[dict[str, Any]]:
+    """Each page opened in headless Chromium (Debian's, through Playwright) at this viewport:
+    its widths, the elements sticking out of the viewport, and a screenshot beside it."""
+    from playwright.sync_api import sync_playwright
+
+    measured = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for path in paths:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(path.as_uri())
+                measured.append(
+                    page.evaluate(
+                        """() => ({
+                        scrollWidth: document.documentElement.scrollWidth,
+                        innerWidth: window.innerWidth,
+                        wide: [...document.querySelectorAll('body *')]
+                            .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+                            .map(e => e.tagName + '.' + e.className).slice(0, 5)})"""
+                    )
+                )
+                page.screenshot(path=str(path.with_suffix(f".{width}.png")))
+                page.close()
+        finally:
+            browser.close()
+    return measured
+
+
+def test_the_report_fits_a_phone(report: Report, tampered: Report, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    paths = []
+    for name, shown in (("report", report), ("report-flagged", tampered)):
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_text(render(shown, "html"), encoding="utf-8")
+    for path, measured in zip(paths, _browser_pages(paths, 390, 2000), strict=True):
+        assert measured["innerWidth"] == 390
+        assert measured["scrollWidth"] <= 390 and not measured["wide"], (path.name, measured)
+        shutil.copy(path.with_suffix(".390.png"), ARTIFACTS / f"{path.stem}-390.png")
+    # Evidence tables become blocks, each cell under its column's name.
+    soup = BeautifulSoup(paths[0].read_text(encoding="utf-8"), "lxml")
+    cells = soup.select("table.stack td")
+    assert cells and all(td.get("data-label") for td in cells)
+
+
+def pdf_pages(pdf: Path) -> int:
+    """Pages of a PDF as Chromium writes it: one /Type /Page object each."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+
+
+def test_the_report_prints_compactly(tampered: Report, tmp_path: Path) -> None:
+    page = tmp_path / "tampered.html"
+    page.write_text(render(tampered, "html"), encoding="utf-8")
+    pdf = tmp_path / "tampered.pdf"
+    chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri(), tmp=tmp_path / "u")
+    pages = pdf_pages(pdf)
+    # 34 pages before the print stylesheet; 15 with it (with fonts-wqy-zenhei).
+    assert 5 <= pages <= 20, pages
+    print_rules = report_css().split("@media print{", 1)[1]
+    for hidden in (".cards", ".legend-note", ".snippet", ".back"):
+        assert hidden in print_rules.split("{display:none}")[0]
+    assert "break-inside:avoid" in print_rules
 
 
 def test_report_command_writes_html_and_prints_other_formats(tmp_path: Path) -> None:
@@ -562,7 +826,9 @@ def test_report_command_writes_html_and_prints_other_formats(tmp_path: Path) -> 
     import subprocess
     import sys
 
-    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "f.db"), "COLUMNS": "200"}
+    root = str(Path(__file__).resolve().parent.parent)  # this checkout, whatever the cwd
+    env = {**os.environ, "FACTCHECK_DB": str(tmp_path / "f.db"), "COLUMNS": "200",
+           "PYTHONPATH": root}  # fmt: skip
 
     def factcheck(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "factcheck", *args], cwd=tmp_path, env=env,
@@ -576,8 +842,11 @@ def test_report_command_writes_html_and_prints_other_formats(tmp_path: Path) -> 
     assert "Content-Security-Policy" in written[0].read_text(encoding="utf-8")
     md = factcheck("report", "--format", "md")
     assert md.returncode == 0 and "128" in md.stdout
-    reviews = factcheck("report", "--format", "claimreview", "--output", "cr.jsonld")
-    assert reviews.returncode == 0
+    reviews = factcheck("report", "--format", "claimreview", "--output", "cr.jsonld",
+                        "--base-url", REVIEW_URL)  # fmt: skip
+    assert reviews.returncode == 0, reviews.stderr
     assert json.loads((tmp_path / "cr.jsonld").read_text(encoding="utf-8"))
+    refused = factcheck("report", "--format", "claimreview", "--base-url", "not-a-url")
+    assert refused.returncode == 2 and "needs --base-url" in refused.stderr
     bad = factcheck("report", "--format", "pdf")
     assert bad.returncode == 2 and "expected one of" in bad.stderr
