@@ -189,7 +189,7 @@ def trace(
     from .storage import Database
     from .tracing import find_trace
 
-    found = find_trace(Database(db), claim, run_id)
+    found = find_trace(Database.existing(db), claim, run_id)
     if json_out:
         _write_json(found.record())
     else:
@@ -238,7 +238,7 @@ def review(
     from .storage import Database
     from .verification_log import dumps
 
-    database = Database(db)
+    database = Database.existing(db)
     run = load_run(database, run_id)
     items = review_items(database, run)
     if item or decision:
@@ -288,6 +288,10 @@ def report(
         str | None,
         typer.Option(metavar="NAME", help="The organisation publishing the review (ClaimReview)."),
     ] = None,
+    author_url: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="The organisation's web address (ClaimReview)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Write a run's report, with every reviewed decision: an annotated article and more.
@@ -296,16 +300,16 @@ def report(
     Examples:
       factcheck report --format html
       factcheck report 20261128T1445 --format md > note.md
-      factcheck report --format claimreview --base-url https://desk.example/checks/taiyuan.html
+      factcheck report --format claimreview --base-url https://desk.example/checks/taiyuan.html --author "Shanxi Desk"
     """
     from .files import check_output, write_atomic
     from .reports import SUFFIXES, build_report, render
     from .run import protected_files
     from .storage import Database
 
-    database = Database(db)
+    database = Database.existing(db)
     built = build_report(database, run_id)
-    text = render(built, fmt, base_url=base_url, author=author or "factcheck")
+    text = render(built, fmt, base_url=base_url, author=author, author_url=author_url)
     if output is None and fmt != "html":
         _write(text if text.endswith("\n") else text + "\n")
         return
@@ -399,11 +403,11 @@ SourcesOption = Annotated[
 ]
 
 
-def _library(db: Path | None):
+def _library(db: Path | None, create: bool = False):
     from .documents import DocumentLibrary
     from .storage import Database
 
-    return DocumentLibrary(Database(db))
+    return DocumentLibrary(Database(db, create=create))
 
 
 @sources_app.command(cls=PlainUsage, name="list")
@@ -417,10 +421,11 @@ def sources_list(
       factcheck sources list --sources sources.yaml
     """
     from .display import sources_table
+    from .documents import stored_stats
     from .sources import find_sources_file, load_sources, sources_records
 
     registered = load_sources(find_sources_file(sources))
-    stats = _library(db).stats()
+    stats = stored_stats(db)
     if json_out:
         _write_json(sources_records(registered, stats))
     else:
@@ -555,7 +560,7 @@ def fetch(
     from .sources import find_sources_file, load_sources, select_sources
 
     chosen = select_sources(load_sources(find_sources_file(sources)), names)
-    library = _library(db)
+    library = _library(db, create=True)
     failed = False
     for source in chosen:
         with fetch_progress(err_console, source.name) as progress:
@@ -584,7 +589,7 @@ def ingest(
     from .sources import find_sources_file, load_sources, select_sources
 
     (chosen,) = select_sources(load_sources(find_sources_file(sources)), [source])
-    library = _library(db)
+    library = _library(db, create=True)
     with fetch_progress(err_console, chosen.name) as progress:
         report = library.ingest(paths, chosen, progress=progress)
     print_fetch_report(console, report)
@@ -637,3 +642,32 @@ def db_stats(json_out: JsonOption = False, db: DbOption = None) -> None:
         _write_json(stats)
     else:
         console.print(stats_table(stats))
+
+
+@db_app.command(cls=PlainUsage, name="datasette")
+def db_datasette(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the metadata.")
+    ] = Path("metadata.json"),
+    db: DbOption = None,
+) -> None:
+    """Write Datasette's metadata for the database (tables described, internals hidden) and
+    print the command that serves it on 127.0.0.1.
+
+    \b
+    Example:
+      factcheck db datasette -o metadata.json && datasette serve factcheck.db --metadata metadata.json
+    """
+    import shlex
+
+    from .datasette import serve_command, write_metadata
+    from .files import check_output
+    from .run import protected_files
+    from .storage import default_db_path
+
+    path = db or default_db_path()
+    check_output(output, "--output", protected_files(output, path)[1:])
+    written = write_metadata(path, output)
+    console.print(f"Metadata: {escape(str(written))}", highlight=False)
+    command = ["datasette", *serve_command(path, written)[3:]]
+    console.print(escape(shlex.join(command)), highlight=False, soft_wrap=True)

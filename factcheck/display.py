@@ -315,19 +315,16 @@ def print_runs(console: Console, runs: list[tuple[StoredRun, list[ReviewItem]]])
         for row in (header, *rows):
             print_fields(console, list(row))
     else:
+        # The article and its run id share a column (two lines) so that 80 columns hold it all.
         table = Table(box=SIMPLE_HEAD, expand=True)
-        for name in header:
-            numeric = name not in ("status", "article", "run")
-            table.add_column(
-                name,
-                justify="right" if numeric else "left",
-                no_wrap=name != "article",
-                overflow="fold",
-                ratio=1 if name == "article" else None,
-            )
+        table.add_column("status", no_wrap=True)
+        table.add_column("article / run", ratio=1, overflow="fold", min_width=22)
+        for name in header[3:]:
+            table.add_column(name, justify="right", no_wrap=True)
         for row in rows:
             style = "bold red" if row[0] == "flagged" else "green"
-            table.add_row(Text(row[0], style=style), *(Text(v) for v in row[1:]))
+            where = Text(row[1]).append(f"\n{row[2]}", style="dim")
+            table.add_row(Text(row[0], style=style), where, *(Text(v) for v in row[3:]))
         console.print(table)
     flagged = sum(1 for r in rows if r[0] == "flagged")
     console.print(
@@ -380,17 +377,29 @@ def print_preview(console: Console, preview: SourcePreview, figures: list[Claim]
 
 @contextmanager
 def fetch_progress(console: Console, label: str) -> Iterator[Callable[[str, str], None]]:
-    """A live progress line for a fetch: pages requested and what became of them."""
+    """A live progress line for a fetch or an ingest: pages requested and what became of them,
+    with a bar when the total is known (ingest announces it with a "total" event)."""
     counts: Counter[str] = Counter()
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
     ) as progress:
-        task = progress.add_task(label)
+        task = progress.add_task(label, total=None)
 
         def update(event: str, url: str) -> None:
+            if event == "total":
+                progress.update(task, total=int(url))
+                return
             counts[event] += 1
             summary = "  ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            progress.update(task, description=escape(f"{label}: {summary}  {url[-60:]}"))
+            done = sum(v for k, v in counts.items() if k not in ("list", "fetch"))
+            progress.update(
+                task, completed=done, description=escape(f"{label}: {summary}  {url[-40:]}")
+            )
 
         yield update
 

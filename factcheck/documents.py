@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .claims import Claim, extract_claims
@@ -26,7 +27,7 @@ from .fetching import (
 )
 from .measures import clean
 from .places import Division, place_division
-from .storage import Database
+from .storage import Database, default_db_path
 from .verification_log import claim_value, json_number
 
 if TYPE_CHECKING:
@@ -343,3 +344,12 @@ def context_window(text: str, claim: Claim) -> str:
     start = max(claim.sentence.start, claim.start - CONTEXT_BEFORE)
     end = min(claim.sentence.end, claim.end + CONTEXT_AFTER)
     return text[start:end].strip()
+
+
+def stored_stats(db_path: Path | None) -> list[dict[str, Any]]:
+    """DocumentLibrary.stats() of an existing database, or nothing when there is none yet (a
+    fresh checkout lists its sources without creating a database)."""
+    path = Path(db_path) if db_path is not None else default_db_path()
+    if not path.exists():
+        return []
+    return DocumentLibrary(Database.existing(path)).stats()

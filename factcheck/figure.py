@@ -16,6 +16,8 @@ CHECKWORTHY_KINDS = (
     "rank",
 )
 NON_CLAIM_KINDS = ("slogan", "ordinal", "identifier")
+# Kinds looked up in the bulletins; dates and durations are checked inside the article only.
+MATCHED_KINDS = ("count", "money", "percent", "percent_change", "rank")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from .claims import Claim
+from .figure import MATCHED_KINDS
 from .measures import clean, measures_compatible
 from .periods import CALENDAR, CUMULATIVE, Period, is_calendar, starts_compatible
 from .periods import period_end as period_end
@@ -25,7 +26,6 @@ from .places import Division, gazetteer, place_division
 from .storage import OPEN_HIGH, Database
 
 SUPPORTED, CONTRADICTED, UNVERIFIED = "supported", "contradicted", "unverified"
-MATCHED_KINDS = ("count", "money", "percent", "percent_change", "rank")
 CANDIDATE_LIMIT = 400  # per claim and query, oldest first, so the origin is never cut off
 _PERSON_UNITS = {"人", "名", "位"}
 _PLACE_SUFFIX = re.compile(r"(省|市|县|区|州|自治区)$")

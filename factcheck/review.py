@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InputError
+from .figure import MATCHED_KINDS
 from .runs import StoredClaim, StoredFinding, StoredRun
 from .storage import Database
 
@@ -118,7 +119,9 @@ def review_items(db: Database, run: StoredRun) -> list[ReviewItem]:
         key = finding_key(finding, by_id)
         items.append(ReviewItem(finding.id, "finding", key, finding.status, finding.message, used))
     for claim in run.claims:
-        if claim.checkworthy and claim.verdict in ("contradicted", "unverified"):
+        # Dates and durations have no verdict to review: they are checked inside the article.
+        looked_up = claim.checkworthy and claim.kind in MATCHED_KINDS
+        if looked_up and claim.verdict in ("contradicted", "unverified"):
             message = claim.why or claim.verdict
             items.append(
                 ReviewItem(claim.id, "claim", claim_key(claim), claim.verdict, message, [claim])

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .matching import MATCHED_KINDS
+from .figure import MATCHED_KINDS
 from .review import OPEN, ReviewItem, reviewed_verdict
 from .runs import StoredRun
 
@@ -114,12 +114,18 @@ class RunCounts:
         }
 
     def line(self) -> str:
-        """One line of the counts, worded the same in every output."""
-        v, f = self.verdicts, self.findings
+        """One line of the counts, worded the same in every output: findings still standing after
+        review (dismissed ones said apart), and every verdict that adds up to the figures looked up."""
+        v, f, standing = self.verdicts, self.findings, self.standing
+        dismissed = f["fail"] + f["warn"] - standing["fail"] - standing["warn"]
+        checks = f"{standing['fail']} failed, {standing['warn']} warned, {f['pass']} passed checks"
+        if dismissed:
+            checks += f" ({dismissed} dismissed on review)"
+        verdicts = [f"{v['contradicted']} contradicted"]
+        verdicts += [f"{v[k]} {k}" for k in ("corrected", "dismissed") if v[k]]
+        verdicts += [f"{v['supported']} supported", f"{v['unverified']} unverified"]
         return (
-            f"{f['fail']} failed, {f['warn']} warned, {f['pass']} passed checks; "
-            f"{v['contradicted']} contradicted, {v['supported']} supported, "
-            f"{v['unverified']} unverified of {self.looked_up} figures looked up; "
+            f"{checks}; {', '.join(verdicts)} of {self.looked_up} figures looked up; "
             f"{v['checked']} dates and durations checked in the article only, not looked up"
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import DatabaseError
+from .figure import MATCHED_KINDS
 from .files import kind_of
 
 DEFAULT_DB = "factcheck.db"
@@ -424,7 +425,8 @@ _VIEWS_9 = {
             "SELECT m.run_id, 'claim' AS kind, m.claim AS item, m.item_key, m.verdict AS proposed, "
             "NULL AS [check], c.sentence, c.text AS figures, coalesce(m.why, m.verdict) AS message "
             "FROM matches m JOIN claims c ON c.run_id = m.run_id AND c.id = m.claim "
-            "WHERE c.checkworthy AND m.verdict IN ('contradicted', 'unverified')"
+            "WHERE c.checkworthy AND m.verdict IN ('contradicted', 'unverified') "
+            f"AND c.kind IN ({', '.join(repr(k) for k in MATCHED_KINDS)})"
         )
     ),
     "claim_verdicts": (

@@ -843,10 +843,12 @@ def test_report_command_writes_html_and_prints_other_formats(tmp_path: Path) -> 
     md = factcheck("report", "--format", "md")
     assert md.returncode == 0 and "128" in md.stdout
     reviews = factcheck("report", "--format", "claimreview", "--output", "cr.jsonld",
-                        "--base-url", REVIEW_URL)  # fmt: skip
+                        "--base-url", REVIEW_URL, "--author", "Shanxi Desk")  # fmt: skip
     assert reviews.returncode == 0, reviews.stderr
     assert json.loads((tmp_path / "cr.jsonld").read_text(encoding="utf-8"))
     refused = factcheck("report", "--format", "claimreview", "--base-url", "not-a-url")
     assert refused.returncode == 2 and "needs --base-url" in refused.stderr
+    anonymous = factcheck("report", "--format", "claimreview", "--base-url", REVIEW_URL)
+    assert anonymous.returncode == 2 and "needs --author" in anonymous.stderr
     bad = factcheck("report", "--format", "pdf")
-    assert bad.returncode == 2 and "expected one of" in bad.stderr
+    assert bad.returncode == 2 and "is not one of" in bad.stderr

@@ -102,7 +102,8 @@ def test_scriptable_decisions_and_errors(tmp_path: Path, flagged_run: Path) -> N
     empty = tmp_path / "empty"
     empty.mkdir()
     no_run = factcheck("review", "--list", cwd=empty)
-    assert no_run.returncode == 2 and "no run is stored yet" in no_run.stderr
+    assert no_run.returncode == 2 and "no such database" in no_run.stderr
+    assert not (tmp_path / "empty" / "f.db").exists()  # reading never creates a database
 
 
 def test_audit_trail_is_appended_never_overwritten(tmp_path: Path, flagged_run: Path) -> None:
