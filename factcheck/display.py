@@ -392,13 +392,16 @@ def fetch_progress(console: Console, label: str) -> Iterator[Callable[[str, str]
 
         def update(event: str, url: str) -> None:
             if event == "total":
-                progress.update(task, total=int(url))
+                progress.update(task, total=int(url), refresh=True)
                 return
             counts[event] += 1
             summary = "  ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             done = sum(v for k, v in counts.items() if k not in ("list", "fetch"))
             progress.update(
-                task, completed=done, description=escape(f"{label}: {summary}  {url[-40:]}")
+                task,
+                completed=done,
+                description=escape(f"{label}: {summary}  {url[-40:]}"),
+                refresh=True,
             )
 
         yield update

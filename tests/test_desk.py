@@ -240,3 +240,29 @@ def test_listing_commands_speak_json(desk: Path) -> None:
     trace = json.loads(factcheck("trace", "128個", "--json", cwd=desk).stdout)
     assert trace["verdict"] == "supported"
     assert trace["timeline"][0]["role"] == "origin"
+
+
+def test_ingest_progress_shows_the_total() -> None:
+    from factcheck.display import fetch_progress
+
+    out = io.StringIO()
+    console = Console(file=out, width=100, force_terminal=True, color_system=None)
+    with fetch_progress(console, "demo") as progress:
+        progress("total", "3")
+        progress("new", "saved/a.html")
+        progress("list page", "saved/index.html")
+    shown = out.getvalue()
+    assert "1/3" in shown and "2/3" in shown and "list page 1" in shown
+
+
+def test_db_datasette_writes_metadata_and_says_how_to_serve(desk: Path) -> None:
+    made = factcheck("db", "datasette", "-o", "meta.json", cwd=desk)
+    assert made.returncode == 0, made.stderr
+    assert "datasette serve" in made.stdout and "--metadata meta.json" in made.stdout
+    meta = json.loads((desk / "meta.json").read_text(encoding="utf-8"))
+    assert "review_queue" in json.dumps(meta)
+    refused = factcheck("db", "datasette", "-o", "factcheck.db", cwd=desk)
+    assert refused.returncode == 2 and "must not be overwritten" in refused.stderr
+    missing = factcheck("db", "datasette", "--db", "nowhere.db", cwd=desk)
+    assert missing.returncode == 2 and "no such database" in missing.stderr
+    assert not (desk / "nowhere.db").exists()
