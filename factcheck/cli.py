@@ -28,7 +28,12 @@ from .text import escape_controls, strip_controls
 
 class SafeConsole(Console):
     """A console that drops control characters from what it prints: text from the web (titles,
-    URLs, file names) must not move the cursor, retitle the terminal or ring its bell."""
+    URLs, file names) must not move the cursor, retitle the terminal or ring its bell. Into a
+    pipe or a file, lines are never hard-wrapped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.soft_wrap = not self.is_terminal
 
     def render(
         self, renderable: RenderableType, options: ConsoleOptions | None = None
@@ -231,7 +236,7 @@ def review(
       factcheck review --list --json
       factcheck review 20261128T1445 --item f3 --decision dismiss --note "partial list" --reviewer ana
     """
-    from .display import review_table
+    from .display import print_table, review_table
     from .interactive import walk
     from .review import decide, default_reviewer, find_item, review_items
     from .runs import load_run
@@ -252,7 +257,7 @@ def review(
             for entry in items:
                 _write(dumps(entry.record()) + "\n")
         else:
-            console.print(review_table(items))
+            print_table(console, review_table(items))
     elif not items:
         console.print("Nothing to review in this run.")
     else:
@@ -420,7 +425,7 @@ def sources_list(
     Example:
       factcheck sources list --sources sources.yaml
     """
-    from .display import sources_table
+    from .display import print_table, sources_table
     from .documents import stored_stats
     from .sources import find_sources_file, load_sources, sources_records
 
@@ -429,7 +434,7 @@ def sources_list(
     if json_out:
         _write_json(sources_records(registered, stats))
     else:
-        console.print(sources_table(registered, stats))
+        print_table(console, sources_table(registered, stats))
 
 
 @sources_app.command(cls=PlainUsage, name="add")
@@ -615,7 +620,7 @@ def search(
       factcheck search 涉黑涉恶犯罪团伙
       factcheck search "19.3%"
     """
-    from .display import search_table
+    from .display import print_table, search_table
 
     hits = _library(db).search(query, limit)
     if json_out:
@@ -624,7 +629,7 @@ def search(
     if not hits:
         console.print("No document matches.")
         return
-    console.print(search_table(hits))
+    print_table(console, search_table(hits))
 
 
 @db_app.command(cls=PlainUsage, name="stats")
@@ -635,13 +640,13 @@ def db_stats(json_out: JsonOption = False, db: DbOption = None) -> None:
     Example:
       factcheck db stats --db desk.db
     """
-    from .display import stats_table
+    from .display import print_table, stats_table
 
     stats = _library(db).stats()
     if json_out:
         _write_json(stats)
     else:
-        console.print(stats_table(stats))
+        print_table(console, stats_table(stats))
 
 
 @db_app.command(cls=PlainUsage, name="datasette")

@@ -94,6 +94,16 @@ def print_fields(console: Console, fields: list[str]) -> None:
     console.file.write("\t".join(clean) + "\n")
 
 
+def print_table(console: Console, table: Table) -> None:
+    """A table on a terminal; tab-separated lines (header first, never wrapped) in a pipe."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    print_fields(console, [str(column.header) for column in table.columns])
+    for row in zip(*(list(column.cells) for column in table.columns), strict=True):
+        print_fields(console, [cell.plain if isinstance(cell, Text) else str(cell) for cell in row])
+
+
 def plural(count: int, word: str) -> str:
     """ "1 article", "2 articles"."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
@@ -472,20 +482,34 @@ def print_trace(console: Console, trace: Trace) -> None:
     timeline = trace.timeline()
     if not timeline:
         return
-    table = Table(title=f"Timeline (run {trace.run_id})", show_lines=True, expand=True)
-    for column in ("published", "role", "tier", "source", "figure", "title", "URL"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"Timeline (run {trace.run_id})", box=SIMPLE_HEAD, expand=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("role", no_wrap=True)
+    table.add_column("figure", no_wrap=True)
+    table.add_column("source, title and address", ratio=1, overflow="fold")
     for role, item in timeline:
+        url = str(item.get("url") or "")
+        where = Text(
+            f"{item.get('source') or ''} ({item.get('tier') or ''}) {item.get('title') or ''}"
+        )
+        shown = short_url(url, max(24, console.width - 40)) if console.is_terminal else url
+        where.append(f"\n{shown}", style="dim")
         table.add_row(
             Text(item.get("published") or "undated"),
             Text(role, style="bold red" if role == "drift" else ""),
-            Text(item.get("tier") or ""),
-            Text(item.get("source") or ""),
             Text(str(item.get("text") or "")),
-            Text(item.get("title") or ""),
-            Text(item.get("url") or ""),
+            where,
         )
-    console.print(table)
+    print_table(console, table)
+
+
+def short_url(url: str, width: int = 48) -> str:
+    """A URL for a table cell: no scheme, the middle elided past `width` characters."""
+    shown = url.split("://", 1)[-1]
+    if len(shown) <= width:
+        return shown
+    head = width // 2
+    return f"{shown[:head]}…{shown[-(width - head - 1) :]}"
 
 
 def review_table(items: list[ReviewItem]) -> Table:

@@ -266,3 +266,32 @@ def test_db_datasette_writes_metadata_and_says_how_to_serve(desk: Path) -> None:
     missing = factcheck("db", "datasette", "--db", "nowhere.db", cwd=desk)
     assert missing.returncode == 2 and "no such database" in missing.stderr
     assert not (desk / "nowhere.db").exists()
+
+
+def test_trace_fits_80_columns_and_pipes_whole_lines(desk: Path) -> None:
+    from factcheck.display import print_trace
+    from factcheck.storage import Database
+    from factcheck.tracing import find_trace
+
+    factcheck("run", "day/a-clean.txt", "-p", "2019-04-15", cwd=desk)
+    found = find_trace(Database.existing(desk / "factcheck.db"), "128個")
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=True, color_system=None)
+    print_trace(console, found)
+    lines = out.getvalue().splitlines()
+    assert max(console.measure(line).maximum for line in lines) <= 80
+    dates = [e["published"] for _, e in found.timeline() if e.get("published")]
+    assert dates and all(any(d in line for line in lines) for d in dates)  # never split
+    urls = [line for line in lines if line.rstrip().endswith(".html")]
+    assert len(urls) == len(found.timeline())  # one line per address, shortened
+    piped = factcheck("trace", "128個", cwd=desk)
+    rows = [line.split("\t") for line in piped.stdout.splitlines() if "\t" in line]
+    assert rows[0] == ["published", "role", "figure", "source, title and address"]
+    assert all(len(r) == 4 and r[3].endswith(".html") for r in rows[1:])
+
+
+def test_piped_tables_are_tab_separated_lines(desk: Path) -> None:
+    result = factcheck("search", "涉黑涉恶", "-n", "3", cwd=desk)
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == ["date", "source", "title", "snippet", "URL"]
+    assert 2 <= len(lines) <= 4 and all(line.count("\t") == 4 for line in lines)
