@@ -45,13 +45,33 @@ class SafeConsole(Console):
                 yield Segment(strip_controls(segment.text), segment.style)
 
 
+# typer names values by their Python types (<str>, <list[Path]>); help shows words instead.
+_METAVARS = {"str": "TEXT", "path": "PATH", "int": "N", "int range": "N"}
+
+
+def _plain_metavar(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    if inner.startswith("list["):  # an argument's type beside its name says nothing new
+        word = ""
+    elif "|" in inner:
+        word = f"[{inner}]"
+    else:
+        word = _METAVARS.get(inner, inner.upper())
+    return word.ljust(len(match.group(0)))  # keeps the help's columns aligned
+
+
 class PlainUsage(TyperCommand):
-    """A command whose usage line reads `ARTICLE...`, not typer's `{ARTICLE}...`."""
+    """A command whose usage line reads `ARTICLE...`, not typer's `{ARTICLE}...`, and whose help
+    names values as words (TEXT, PATH, [html|md]) rather than Python types."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [
             re.sub(r"\{([^{}]+)\}", r"\1", piece) for piece in super().collect_usage_pieces(ctx)
         ]
+
+    def get_help(self, ctx: Any) -> str:
+        text = re.sub(r"<([^<>\s][^<>]*)>", _plain_metavar, super().get_help(ctx))
+        return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -215,7 +235,8 @@ def review(
         str | None, typer.Option(help="Decide one item by id (f3, c6) without prompts.")
     ] = None,
     decision: Annotated[
-        str | None, typer.Option(help="confirm, dismiss or correct (with --item).")
+        Literal["confirm", "dismiss", "correct"] | None,
+        typer.Option(help="What to record for --item."),
     ] = None,
     note: Annotated[str, typer.Option(help="Why (required to dismiss or correct).")] = "",
     value: Annotated[str | None, typer.Option(help="The corrected value (with correct).")] = None,

@@ -213,8 +213,12 @@ def test_conventions_of_the_ecosystem(tmp_path: Path) -> None:
             assert line.strip().count("factcheck") == 1
     usage = short.stdout.splitlines()[0]
     assert "{" not in usage and "[[" not in usage and "list[" not in usage
-    review_usage = factcheck("review", "-h", cwd=tmp_path).stdout.splitlines()[0]
-    assert "[[RUN]]" not in review_usage and "[RUN]" in review_usage
+    review_help = factcheck("review", "-h", cwd=tmp_path).stdout
+    assert "[[RUN]]" not in review_help.splitlines()[0] and "[RUN]" in review_help.splitlines()[0]
+    assert "--decision [confirm|dismiss|correct]" in review_help and "--note TEXT" in review_help
+    for command in (("fetch",), ("ingest",), ("sources", "add"), ("search",), ("report",)):
+        shown = factcheck(*command, "--help", cwd=tmp_path).stdout
+        assert not any(t in shown for t in ("<str>", "<path>", "list[", "<int")), command
 
 
 def test_report_formats_offered_are_the_reports() -> None:
