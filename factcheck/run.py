@@ -192,7 +192,8 @@ def check_article(
         analysis = analyse_text(article.text, published, nlp)
     if isinstance(db, Database):
         match_against(db, analysis)
-    records = log_records(run_id, article, published, now.isoformat(), analysis, url)
+    database = db if isinstance(db, Database) else None
+    records = log_records(run_id, article, published, now.isoformat(), analysis, url, database)
     result = RunResult(run_id, article, published, now.isoformat(), analysis, None, records, url)
     if store and isinstance(db, Database):
         save_run(db, result)
@@ -359,8 +360,10 @@ def log_records(
     created_at: str,
     analysis: Analysis,
     url: str | None = None,
+    db: Database | None = None,
 ) -> list[dict[str, Any]]:
-    """Every record of the log, in order: run, claims, findings, matches, summary."""
+    """Every record of the log, in order: run, claims, findings, matches, summary; `db` gives the
+    review decisions that carry over to this run."""
     run = {
         "type": "run",
         "run_id": run_id,
@@ -376,6 +379,13 @@ def log_records(
     findings = [finding_record(f) for f in analysis.findings]
     matches = [match_record(m) for m in analysis.matches]
     summary = summary_record(analysis.claims, analysis.findings, analysis.matches)
+    # The status model's counts, after the decisions already made on unchanged items of this
+    # article: the same counts, and the same status, as the terminal and every report show.
+    stored = run_from_records([run, *claims, *findings, *matches], article.text)
+    stored.article_key = article_key(article.path)
+    counts = run_counts(stored, review_items(db, stored) if db is not None else [])
+    summary["status"] = counts.status
+    summary["counts"] = counts.record()
     return [run, *claims, *findings, *matches, summary]
 
 

@@ -63,7 +63,7 @@ class StoredRun:
 def resolve_run_id(db: Database, run_id: str | None) -> str:
     """The given run id if stored (a unique prefix is enough), else the latest run."""
     if run_id is None:
-        rows = db.rows("SELECT run_id FROM runs ORDER BY created_at DESC, run_id DESC LIMIT 1")
+        rows = db.rows("SELECT run_id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1")
         if not rows:
             raise InputError("no run is stored yet: run `factcheck run ARTICLE` first")
         return str(rows[0]["run_id"])

@@ -532,7 +532,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # What makes a file factcheck's (with a user_version of 1 or more): tables of migration 1.
 _MARKER_TABLES = {"sources", "documents", "facts", "runs", "claims", "findings"}
 _MARKER_COLUMNS = {"name", "publisher", "tier", "url", "last_fetched"}
@@ -604,9 +603,9 @@ class Database:
         database this version can open: it is read through a separate read-only connection."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
-        with self.path.open("rb") as handle:
-            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise DatabaseError(f"{self.path}: not an SQLite database; give another --db")
+        # Only through SQLite: closing a Python file object on the database would drop every
+        # POSIX lock this process holds on it, including those of open connections (another
+        # process could then take the WAL for unused and reset it under them).
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -618,6 +617,10 @@ class Database:
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:
+            if "file is not a database" in str(exc):
+                raise DatabaseError(
+                    f"{self.path}: not an SQLite database; give another --db"
+                ) from None
             raise database_error(self.path, exc) from None
         if version > SCHEMA_VERSION:
             raise DatabaseError(

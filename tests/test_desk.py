@@ -171,6 +171,7 @@ def test_the_terminal_counts_are_the_status_models(
     assert counts.verdicts["contradicted"] == 1 and counts.standing["fail"] == 1
     summary = result.records[-1]
     assert summary["status"] == counts.status == "flagged"
+    assert summary["counts"] == counts.record()  # the log counts as the terminal does
 
 
 def test_url_is_checked_and_stored(desk: Path) -> None:

@@ -306,3 +306,55 @@ def test_existing_only_opens_a_database_that_exists(tmp_path: Path) -> None:
     assert Database.existing(path).version == SCHEMA_VERSION
     with pytest.raises(DatabaseError, match="is a directory"):
         Database.existing(tmp_path)
+
+
+def test_a_second_open_in_the_same_process_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    """A desk's sequence with the database open twice in this process (a run read back for
+    review) while other processes read and write it: every reader sees an intact file. Before
+    the header was read through SQLite, closing a Python file object on the database dropped
+    this process's POSIX locks (SQLite's "How To Corrupt", section 2.2) and tests/test_desk.py's
+    sequence left the file reading as malformed to other processes."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import TAIYUAN
+
+    from factcheck.run import reviewed, run_article
+
+    path = tmp_path / "locks.db"
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root, "FACTCHECK_DB": str(path)}
+
+    def factcheck(*args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "factcheck", *args], env=env, cwd=tmp_path, capture_output=True
+        )
+
+    def check() -> list[str]:
+        code = (
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "print(c.execute('PRAGMA integrity_check').fetchone()[0], "
+            "c.execute('SELECT count(*) FROM runs').fetchone()[0]); c.close()"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True
+        )
+        return done.stdout.split() or done.stderr.strip().splitlines()[-1:]
+
+    bulletins = Path(__file__).parent / "fixtures" / "bulletins" / "official"
+    factcheck("sources", "add", "demo", "http://127.0.0.1:8000/official/", "--sources", "s.yaml")
+    factcheck("ingest", str(bulletins), "--source", "demo", "--sources", "s.yaml")
+    result = run_article(TAIYUAN, published="2019-04-15", db=path, log_path=tmp_path / "a.jsonl")
+    views = reviewed([result], path)  # opens the database a second time in this process
+    seen = [check()]
+    for args in (
+        ("search", "涉黑涉恶"),
+        ("db", "stats"),
+        ("sources", "list", "--sources", "s.yaml"),
+        ("run", str(TAIYUAN), "--log", str(tmp_path / "b.jsonl")),
+    ):
+        factcheck(*args)
+        seen.append(check())
+    assert seen == [["ok", "1"]] * 4 + [["ok", "2"]]
+    assert views[0].counts.verdicts["supported"] > 0
