@@ -20,7 +20,14 @@ from ..reports import Report, report_of
 from ..review import Decision, ReviewItem, decide, find_item, review_items
 from ..run import RunResult, check_article, parse_article_url, parse_published
 from ..runs import StoredClaim, StoredRun, load_run
-from ..status import SEVERITIES, FigureStatus, RunCounts, figure_statuses, run_counts
+from ..status import (
+    SEVERITIES,
+    FigureStatus,
+    RunCounts,
+    attention,
+    figure_statuses,
+    run_counts,
+)
 from ..storage import Database
 from ..text import article_from_bytes
 from ..tracing import Trace
@@ -65,7 +72,7 @@ class RunPage:
 
 @dataclass
 class ItemView:
-    """A review item as the desk shows it: its severity (from its figures) and their timelines."""
+    """A review item as the desk shows it: its severity (status.attention) and its timelines."""
 
     item: ReviewItem
     severity: str
@@ -196,18 +203,26 @@ def _publishers(db: Database) -> dict[str, str]:
 
 
 def article_view(db: Database, run_id: str) -> ArticleView:
-    """A run with its items ordered most urgent first (status.py's rank of their figures)."""
+    """A run with its items ordered most urgent first (status.attention's severities)."""
     run = load_run(db, run_id)
     items = review_items(db, run)
     statuses = figure_statuses(run, items)
     counts = run_counts(run, items, statuses)
+    # status.attention orders what to look at; an item it leaves out was decided away (a
+    # dismissed finding, a dismissed figure) and goes last, as "fine".
+    severity: dict[tuple[str, str], str] = {}
+    for entry in attention(run, items, statuses):
+        for key in [entry.id] if entry.kind == "finding" else entry.claims:
+            severity.setdefault((entry.kind, key), entry.severity)
     order = {c.id: n for n, c in enumerate(run.claims)}
-    views = []
-    for item in items:
-        ranks = [statuses[c.id].rank for c in item.claims if c.id in statuses]
-        rank = min(ranks, default=SEVERITIES.index("unverified"))
-        timelines = {c.id: trace_of(run, c).timeline() for c in item.claims}
-        views.append(ItemView(item, SEVERITIES[rank], timelines))
+    views = [
+        ItemView(
+            item,
+            severity.get((item.kind, item.id), "fine"),
+            {c.id: trace_of(run, c).timeline() for c in item.claims},
+        )
+        for item in items
+    ]
     views.sort(
         key=lambda v: (
             SEVERITIES.index(v.severity),
