@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -540,3 +541,35 @@ def test_a_token_is_needed_for_every_request(desk: Desk) -> None:
         assert response.status_code == 303 and response.headers["location"] == "/check"
         assert session.get(url + "/check").status_code == 200  # the cookie carries it now
         assert "fc_token" in session.cookies
+
+
+def test_the_serve_command_prints_its_address_with_a_generated_token(desk: Desk) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "factcheck", "serve", "--db", str(desk.db.path)]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--token", "generate"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)\?token=([\w-]{20,})", line)
+        assert found, line
+        base, token = found.groups()
+        session = requests.Session()
+        for _ in range(200):  # the address is printed just before the socket is bound
+            try:
+                first = session.get(base, allow_redirects=False)
+                break
+            except requests.ConnectionError:
+                threading.Event().wait(0.05)
+        assert first.status_code == 401
+        assert session.get(f"{base}?token={token}").status_code == 200
+        assert "Articles checked" in session.get(base).text
+    finally:
+        process.terminate()
+        process.wait(10)

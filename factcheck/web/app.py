@@ -321,10 +321,12 @@ def create_app(db_path: str | Path, *, nlp: Language | None = None, token: str |
         Route("/static/report.css", report_stylesheet, name="report_css"),
         Mount("/static", StaticFiles(packages=[("factcheck.web", "static")]), name="static"),
     ]
-    hosts = [h.strip("[]") for h in {*LOOPBACK_NAMES, host}]
+    # Without a token, a page on another site must not reach the desk through a DNS name pointed
+    # at 127.0.0.1 (DNS rebinding): only loopback names are served. With one, any name the
+    # machine is reached by will do; the token guards it.
+    hosts = ["*"] if token else sorted({h.strip("[]") for h in (*LOOPBACK_NAMES, host)})
     middleware = [
         Middleware(BaseHTTPMiddleware, dispatch=_guard(state)),
-        # A page on another site cannot reach the desk through a DNS name pointed at 127.0.0.1.
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
     ]
     app = Starlette(
