@@ -135,6 +135,7 @@ def _environment() -> Environment:
         verdict_meanings=VERDICT_MEANINGS,
         run_filters=desk.RUN_FILTERS,
         item_sentences=desk.item_sentences,
+        article_html=article_html,
     )
     return env
 
@@ -156,6 +157,7 @@ def report_css() -> str:
     """The reports' stylesheet (status colours of the annotated article), served as a file."""
     from .. import reports
 
+    # reports.report_css() is coming (branch `reports`); until then the private one it replaces.
     made = getattr(reports, "report_css", None) or reports._css
     return str(made())
 
@@ -164,12 +166,18 @@ def article_html(report: Any) -> Markup:
     """The annotated article of the reports (already escaped there)."""
     from .. import reports
 
+    # reports.article_html() is coming (branch `reports`); until then the private one.
     made = getattr(reports, "article_html", None) or reports._article_html
     return Markup(made(report))
 
 
-def create_app(db_path: str | Path, *, nlp: Language | None = None, token: str | None = None,
-               host: str = "127.0.0.1") -> Starlette:  # fmt: skip
+def create_app(
+    db_path: str | Path,
+    *,
+    nlp: Language | None = None,
+    token: str | None = None,
+    host: str = "127.0.0.1",
+) -> Starlette:
     """The desk over the database at db_path; with a token every request must carry it."""
     state = Desk(Path(db_path), nlp, token)
     templates = Jinja2Templates(env=_environment())
@@ -179,7 +187,6 @@ def create_app(db_path: str | Path, *, nlp: Language | None = None, token: str |
         context.update(
             csrf=state.csrf(session),
             reviewer=_reviewer(request),
-            article_html=article_html,
         )
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -410,8 +417,9 @@ async def _article_bytes(text: str, upload: Any) -> tuple[bytes, str | None]:
     return text.replace("\r\n", "\n").encode("utf-8"), None
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None) -> None:  # fmt: skip
+def serve(
+    db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None
+) -> None:
     """Start the desk (blocking): check the database, load the pipeline once, listen."""
     import uvicorn
 
