@@ -573,3 +573,13 @@ def test_the_serve_command_prints_its_address_with_a_generated_token(desk: Desk)
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_broken_database_gives_its_one_line_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("not a database", encoding="utf-8")
+    with running(create_app(bogus)) as url:
+        response = requests.get(url + "/")
+    assert response.status_code == 500
+    assert response.headers["content-security-policy"] == CSP
+    assert page_error(response) == f"{bogus}: not an SQLite database; give another --db"

@@ -315,6 +315,10 @@ def create_app(
             return PlainTextResponse(exc.detail, exc.status_code)
         return page(request, "error.html", exc.status_code, error=exc.detail)
 
+    async def library_error(request: Request, exc: Exception) -> Response:
+        # A database that cannot be read or written: its one-line error, as the CLI prints it.
+        return page(request, "error.html", 500, error=_line(exc))
+
     routes = [
         Route("/", runs_page, name="runs"),
         Route("/check", check_form, methods=["GET"], name="check"),
@@ -339,7 +343,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={HTTPException: http_error},
+        exception_handlers={HTTPException: http_error, FactcheckError: library_error},
     )
     app.state.desk = state
     return app
