@@ -583,3 +583,19 @@ def test_a_broken_database_gives_its_one_line_error(tmp_path: Path) -> None:
     assert response.status_code == 500
     assert response.headers["content-security-policy"] == CSP
     assert page_error(response) == f"{bogus}: not an SQLite database; give another --db"
+
+
+def test_the_runs_page_follows_new_decisions(desk: Desk) -> None:
+    response = desk.check(text=tampered_text() + "\n补记。", published="2019-04-15")
+    run_id = response.headers["location"].rsplit("/", 1)[1]
+
+    def progress() -> str:
+        page = soup_of(desk.get("/?status=to-review"))
+        row = next(r for r in page.select("table.runs tbody tr") if run_id in r.get_text())
+        return row.select("td")[6].get_text(" ", strip=True)
+
+    before = progress()
+    assert re.fullmatch(r"0 of \d+ decided", before)
+    item = item_ids(soup_of(desk.get(f"/runs/{run_id}")))[0]
+    assert desk.decide(run_id, item, decision="confirm", reviewer="ana").status_code == 303
+    assert progress() == before.replace("0 of", "1 of", 1)

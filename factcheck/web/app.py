@@ -88,6 +88,7 @@ class Desk:
     nlp: Language | None = None
     token: str | None = None
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    run_rows: desk.RunRows = field(default_factory=desk.RunRows)
     _checker: desk.Checker | None = None
 
     def checker(self) -> desk.Checker:
@@ -205,7 +206,7 @@ def create_app(
         query = params.get("q", "")
         try:
             number = int(params.get("page", "1"))
-            found = await state.call(desk.list_runs, status, query, number)
+            found = await state.call(desk.list_runs, status, query, number, rows=state.run_rows)
         except ValueError:
             return page(request, "error.html", 400, error="page: expected a number")
         except InputError as exc:

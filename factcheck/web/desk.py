@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,9 +127,35 @@ def headline_of(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
-def _counts_of(db: Database, run_id: str) -> tuple[StoredRun, RunCounts]:
+def run_row(db: Database, run_id: str) -> RunRow:
+    """A run's row on the runs page: its counts after review (status.py)."""
     run = load_run(db, run_id)
-    return run, run_counts(run, review_items(db, run))
+    counts = run_counts(run, review_items(db, run))
+    return RunRow(
+        run.run_id,
+        run.article,
+        headline_of(run.text),
+        run.url,
+        run.published,
+        run.created_at,
+        counts,
+    )
+
+
+@dataclass
+class RunRows:
+    """Rows of the runs page, each kept until a decision is added for its run's article: a run is
+    never changed once stored, so its counts after review change only with a new decision."""
+
+    kept: dict[str, tuple[int, RunRow]] = field(default_factory=dict)
+
+    def row(self, db: Database, run_id: str, latest: int) -> RunRow:
+        """The row, computed again when `latest` (the article's last decision id) moved."""
+        found = self.kept.get(run_id)
+        if found is None or found[0] != latest:
+            found = (latest, run_row(db, run_id))
+            self.kept[run_id] = found
+        return found[1]
 
 
 def list_runs(
@@ -139,14 +164,16 @@ def list_runs(
     query: str = "",
     page: int = 1,
     per_page: int = PER_PAGE,
+    rows: RunRows | None = None,
 ) -> RunPage:
     """Runs newest first, optionally of one status (after review) or matching words.
 
-    The status is the one status.py gives after review, so a filtered page reads runs one by one
-    until it is full (documented in docs/serve.md: fine for thousands of runs).
+    The status is the one status.py gives after review, so a filtered page reads runs newest
+    first until it is full; `rows` keeps them between calls (docs/serve.md, bench/RESULTS.md).
     """
     if status is not None and status not in RUN_FILTERS:
         raise InputError(f"status {status!r}: expected one of {', '.join(RUN_FILTERS)}")
+    rows = rows if rows is not None else RunRows()
     page = max(1, page)
     where = ""
     params: tuple[str, ...] = ()
@@ -154,47 +181,38 @@ def list_runs(
     if query:
         where = "WHERE instr(text, ?) > 0 OR instr(article, ?) > 0 OR instr(url, ?) > 0"
         params = (query, query, query)
-    order = f"SELECT run_id FROM runs {where} ORDER BY created_at DESC, run_id DESC"
+    found = db.rows(
+        "SELECT run_id, coalesce(article_key, article) AS article_key FROM runs "
+        f"{where} ORDER BY created_at DESC, run_id DESC",
+        params,
+    )
+    latest = {
+        r["article_key"]: r["latest"]
+        for r in db.rows(
+            "SELECT coalesce(u.article_key, u.article) AS article_key, max(r.id) AS latest "
+            "FROM reviews r JOIN runs u ON u.run_id = r.run_id GROUP BY 1"
+        )
+    }
     skip = (page - 1) * per_page
     if status is None:
-        ids = db.rows(f"{order} LIMIT ? OFFSET ?", (*params, per_page + 1, skip))
-        chosen: Iterator[tuple[StoredRun, RunCounts]] = (
-            _counts_of(db, str(r["run_id"])) for r in ids
-        )
-    else:
-        chosen = _filtered(db, [str(r["run_id"]) for r in db.rows(order, params)], status, skip)
-    rows: list[RunRow] = []
-    has_next = False
-    for run, counts in chosen:
-        if len(rows) == per_page:
-            has_next = True
-            break
-        rows.append(
-            RunRow(
-                run.run_id,
-                run.article,
-                headline_of(run.text),
-                run.url,
-                run.published,
-                run.created_at,
-                counts,
-            )
-        )
-    return RunPage(rows, page, has_next, status, query)
-
-
-def _filtered(
-    db: Database, run_ids: list[str], status: str, skip: int
-) -> Iterator[tuple[StoredRun, RunCounts]]:
-    for run_id in run_ids:
-        run, counts = _counts_of(db, run_id)
-        wanted = counts.review["open"] > 0 if status == "to-review" else counts.status == status
-        if not wanted:
+        found = found[skip:]
+        skip = 0
+    shown: list[RunRow] = []
+    for r in found:
+        if status is None and len(shown) == per_page:
+            return RunPage(shown, page, True, status, query)
+        row = rows.row(db, str(r["run_id"]), latest.get(r["article_key"], 0))
+        if status == "to-review" and not row.counts.review["open"]:
+            continue
+        if status in ("flagged", "clean") and row.counts.status != status:
             continue
         if skip:
             skip -= 1
             continue
-        yield run, counts
+        if len(shown) == per_page:
+            return RunPage(shown, page, True, status, query)
+        shown.append(row)
+    return RunPage(shown, page, False, status, query)
 
 
 def _publishers(db: Database) -> dict[str, str]:
