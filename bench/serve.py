@@ -6,7 +6,7 @@ the web form against a `factcheck run` process (run by hand).
 
 1. Builds the database as bench/scale.py does (the real schema, the fixture bulletins among
    synthetic documents and facts up to --facts), reused from --workdir when there.
-2. Runs the first article once through run.check_article, then copies that run (its claims,
+2. Runs the first article once through run.run_article, then copies that run (its claims,
    findings and matches) under new run ids and dates until there are --runs runs; a few hundred
    review decisions are appended to the copies.
 3. Starts `python -m factcheck serve --db DB --port P` as its own process and waits for it.
@@ -58,8 +58,9 @@ def add_runs(path: Path, runs: int, work: Path) -> str:
     """One real run of the first article, then copies of it up to `runs`; returns the real id."""
     db = Database(path)
     have = int(db.rows("SELECT count(*) AS n FROM runs")[0]["n"])
-    if have >= runs:
-        return str(db.rows("SELECT min(run_id) AS r FROM runs")[0]["r"])
+    if have >= runs:  # reused: the real run is the first one whose article key is not its id
+        real = "SELECT run_id FROM runs WHERE article_key <> run_id ORDER BY created_at LIMIT 1"
+        return str(db.rows(real)[0]["run_id"])
     first = run_article(ARTICLE, published=PUBLISHED, db=db, log_path=work / "first.jsonl")
     conn = db.db.conn
     columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in COPIED}
@@ -198,13 +199,15 @@ def main() -> None:
     facts = db.rows("SELECT count(*) AS n FROM facts")[0]["n"]
     runs = db.rows("SELECT count(*) AS n FROM runs")[0]["n"]
     newest = db.rows("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 1")[0]["run_id"]
+    oldest = db.rows("SELECT run_id FROM runs ORDER BY created_at LIMIT 1")[0]["run_id"]
     db.close()
 
     server = Server(path, free_port())
     try:
         pages = {
             "article page, the newest run": f"/runs/{newest}",
-            "article page, the real run (oldest)": f"/runs/{real}",
+            "article page, the real run": f"/runs/{real}",
+            "article page, the oldest run": f"/runs/{oldest}",
             "runs page (25 newest)": "/",
             "runs page filtered: flagged": "/?status=flagged",
             "bulletin search 涉黑涉恶犯罪团伙": "/bulletins?q=" + quote("涉黑涉恶犯罪团伙"),
