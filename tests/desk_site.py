@@ -1,5 +1,10 @@
 """The review desk's test database and a real server for it on 127.0.0.1.
 
+The server runs as a process of its own (`python -m factcheck serve`), as a desk does: a test
+that opens the database in the server's process could break the server's connection (opening a
+storage.Database reads the file through a descriptor of its own, and closing it drops every
+POSIX lock the process holds on the file, sqlite.org/howtocorrupt.html 2.2).
+
 The database holds the made-up bulletins of tests/fixtures/bulletins (fetched from a local server)
 and one made-up hostile page whose title and body carry the report tests' payloads (a script, an
 <img onerror>, a </textarea>, a right-to-left override); the first article is run against them.
@@ -7,7 +12,10 @@ and one made-up hostile page whose title and body carry the report tests' payloa
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from conftest import TAIYUAN
+from conftest import ROOT, TAIYUAN
 from fixture_site import FixtureSite
 
 from factcheck.documents import DocumentLibrary
@@ -80,11 +88,11 @@ def tampered_text() -> str:
 
 @contextmanager
 def running(app: Any) -> Iterator[str]:
-    """The app served by uvicorn on a free port of 127.0.0.1 in a thread; yields its address."""
+    """The app served by uvicorn in a thread of this process (for apps over no real database)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -97,3 +105,33 @@ def running(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(db: Path, *options: str) -> Iterator[tuple[str, str]]:
+    """`factcheck serve --db db` on a free port; yields its address and the line it printed."""
+    port = free_port()
+    command = [sys.executable, "-m", "factcheck", "serve", "--db", str(db), "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([*command, *options], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # printed once the pipeline is loaded, before listening
+        for _ in range(400):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"factcheck serve stopped: {line}") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", line
+    finally:
+        process.terminate()
+        process.wait(20)

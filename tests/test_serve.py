@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from conftest import ROOT, TAIYUAN
-from desk_site import PAYLOAD, RLO, DeskDb, build_desk_db, running, tampered_text
+from desk_site import PAYLOAD, RLO, DeskDb, build_desk_db, running, serving, tampered_text
 
 from factcheck.errors import InputError
 from factcheck.reports import CSP as REPORT_CSP
@@ -75,7 +74,7 @@ class Desk:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[Desk]:  # type: ignore[no-untyped-def]
     built = build_desk_db(tmp_path_factory.mktemp("serve"), nlp)
-    with running(create_app(built.path, nlp=nlp)) as url:
+    with serving(built.path) as (url, _):
         yield Desk(built, url, requests.Session())
 
 
@@ -420,7 +419,8 @@ def test_a_decision_shows_in_the_cli_and_every_report(desk: Desk, tampered: str)
         [sys.executable, "-m", "factcheck", "review", tampered, "--list", "--json", "--db", str(desk.db.path)],
         capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True,
     )  # fmt: skip
-    records = {r["id"]: r for r in map(json.loads, listed.stdout.splitlines())}
+    lines = [line for line in listed.stdout.split("\n") if line]  # JSON lines, not splitlines()
+    records = {r["id"]: r for r in map(json.loads, lines)}
     assert records[item]["state"] == "dismiss"
     assert records[item]["history"][-1]["note"] == "审稿：另有统计口径"
     assert records[item]["history"][-1]["reviewer"] == "ana"
@@ -437,7 +437,12 @@ def test_a_decision_shows_in_the_cli_and_every_report(desk: Desk, tampered: str)
     assert (
         desk.get(f"/runs/{tampered}/report.html").headers["content-security-policy"] == REPORT_CSP
     )
-    assert json.loads(desk.get(f"/runs/{tampered}/report.claimreview").text)
+    claimreview = f"/runs/{tampered}/report.claimreview"
+    published = "?base_url=https://desk.example/taiyuan.html&author=Desk"
+    assert json.loads(desk.get(claimreview + published).text)
+    refused = desk.get(claimreview + "?base_url=http://desk.example/&author=Desk")
+    assert refused.status_code == 400
+    assert page_error(refused).startswith("ClaimReview needs --base-url, the https:// address")
     assert desk.get(f"/runs/{tampered}/report.pdf").status_code == 404
 
 
@@ -531,48 +536,22 @@ def test_serve_refuses_another_host_without_a_token(tmp_path: Path) -> None:
 
 
 def test_a_token_is_needed_for_every_request(desk: Desk) -> None:
-    app = create_app(desk.db.path, token="s3cret-token", host="0.0.0.0")
-    with running(app) as url:
+    with serving(desk.db.path, "--token", "generate") as (url, line):
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)\?token=([\w-]{20,})", line)
+        assert found, line
+        base, token = found.groups()
+        assert base == url + "/"
         for path in ("/", "/check", f"/runs/{desk.db.run_id}", "/static/desk.js"):
             assert requests.get(url + path, allow_redirects=False).status_code == 401, path
         assert requests.get(url + "/?token=wrong", allow_redirects=False).status_code == 401
         session = requests.Session()
-        response = session.get(url + "/check?token=s3cret-token", allow_redirects=False)
+        response = session.get(url + f"/check?token={token}", allow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/check"
-        assert session.get(url + "/check").status_code == 200  # the cookie carries it now
-        assert "fc_token" in session.cookies
-
-
-def test_the_serve_command_prints_its_address_with_a_generated_token(desk: Desk) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [sys.executable, "-m", "factcheck", "serve", "--db", str(desk.db.path)]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--token", "generate"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"(http://127\.0\.0\.1:\d+/)\?token=([\w-]{20,})", line)
-        assert found, line
-        base, token = found.groups()
-        session = requests.Session()
-        for _ in range(200):  # the address is printed just before the socket is bound
-            try:
-                first = session.get(base, allow_redirects=False)
-                break
-            except requests.ConnectionError:
-                threading.Event().wait(0.05)
-        assert first.status_code == 401
-        assert session.get(f"{base}?token={token}").status_code == 200
-        assert "Articles checked" in session.get(base).text
-    finally:
-        process.terminate()
-        process.wait(10)
+        assert "fc_token" in session.cookies  # the cookie carries it now, not the address
+        assert "Check an article" in session.get(url + "/check").text
+        # With a token, any host name the machine is reached by is served.
+        other_name = {"Host": "desk.lan:8000", "Cookie": f"fc_token={token}"}
+        assert requests.get(url + "/", headers=other_name).status_code == 200
 
 
 def test_a_broken_database_gives_its_one_line_error(tmp_path: Path) -> None:

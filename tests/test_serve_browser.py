@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desk_site import ARTIFACTS, build_desk_db, running, tampered_text
+from desk_site import ARTIFACTS, build_desk_db, serving, tampered_text
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from factcheck.review import review_items
 from factcheck.runs import load_run
 from factcheck.storage import Database
-from factcheck.web.app import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package, no download
 CHROMIUM_ARGS = [
@@ -32,7 +31,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[tuple[str, Path]]:  # type: ignore[no-untyped-def]
     built = build_desk_db(tmp_path_factory.mktemp("browser"), nlp)
-    with running(create_app(built.path, nlp=nlp)) as url:
+    with serving(built.path) as (url, _):
         yield url, built.path
 
 
@@ -135,7 +134,7 @@ def test_review_an_article_in_the_browser(desk: tuple[str, Path], page: Page) ->
 
     # Download the HTML report: it carries the decisions.
     with page.expect_download() as info:
-        page.click("p.downloads a:text-is('html')")
+        page.click(".downloads a:text-is('html')")
     report = Path(info.value.path()).read_text(encoding="utf-8")
     assert info.value.suggested_filename.endswith(f"{run_id}.html")
     assert "会议纪要另有记载" in report and "公告为84个" in report

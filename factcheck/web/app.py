@@ -3,11 +3,14 @@ factcheck.web.desk or the library, and render a template. Nothing else happens h
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .. import __version__
+from .. import __version__, reports
 from ..errors import FactcheckError, InputError
 from ..reports import CSP as REPORT_CSP
 from ..reports import FORMATS, SUFFIXES, build_report, render
@@ -90,6 +93,10 @@ class Desk:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     run_rows: desk.RunRows = field(default_factory=desk.RunRows)
     _checker: desk.Checker | None = None
+    _db: Database | None = None
+    _db_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="factcheck-db")
+    )
 
     def checker(self) -> desk.Checker:
         """The checker, loading the pipeline on first use when none was given."""
@@ -106,17 +113,31 @@ class Desk:
         return hmac.new(self.secret, session.encode(), hashlib.sha256).hexdigest()
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run fn(db, …) in a worker thread on a connection of its own (SQLite connections stay
-        in the thread that opened them; concurrent writers queue on SQLite's lock)."""
+        """Run fn(db, …) on the desk's one database thread, over its one connection.
+
+        One connection, not one per request: opening a Database reads its header through a file
+        descriptor of its own, and closing any descriptor of a file drops every POSIX lock the
+        process holds on it, so opening one while another thread is inside a transaction can
+        corrupt the file (sqlite.org/howtocorrupt.html, 2.2). SQLite serialises writers anyway.
+        """
 
         def work() -> T:
-            db = Database(self.db_path)
-            try:
-                return fn(db, *args, **kwargs)
-            finally:
-                db.close()
+            if self._db is None:
+                self._db = Database(self.db_path)
+            return fn(self._db, *args, **kwargs)
 
-        return await run_in_threadpool(work)
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, work)
+
+    def close(self) -> None:
+        """Close the connection (on its thread) and stop the thread."""
+
+        def work() -> None:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+        self._db_thread.submit(work).result()
+        self._db_thread.shutdown()
 
 
 def _environment() -> Environment:
@@ -148,28 +169,18 @@ def untrusted(value: Any) -> Markup:
 
 
 def _safe_url(value: Any) -> str | None:
-    from ..reports import safe_url
-
-    return safe_url(value)
+    return reports.safe_url(value)
 
 
 @lru_cache(maxsize=1)
 def report_css() -> str:
-    """The reports' stylesheet (status colours of the annotated article), served as a file."""
-    from .. import reports
-
-    # reports.report_css() is coming (branch `reports`); until then the private one it replaces.
-    made = getattr(reports, "report_css", None) or reports._css
-    return str(made())
+    """The reports' stylesheet (the annotated article's looks), served as a file."""
+    return reports.report_css()
 
 
-def article_html(report: Any) -> Markup:
-    """The annotated article of the reports (already escaped there)."""
-    from .. import reports
-
-    # reports.article_html() is coming (branch `reports`); until then the private one.
-    made = getattr(reports, "article_html", None) or reports._article_html
-    return Markup(made(report))
+def article_html(report: reports.Report) -> Markup:
+    """The annotated article of the reports (escaped there)."""
+    return Markup(reports.article_html(report))
 
 
 def create_app(
@@ -223,9 +234,11 @@ def create_app(
         try:
             data, filename = await _article_bytes(values["text"], upload)
             name = desk.upload_name(filename, data)
-            result = await state.call(
-                lambda db: state.checker().check(db, data, name, values["published"], values["url"])
+            checker = await run_in_threadpool(state.checker)  # loads the pipeline if none yet
+            submission = await run_in_threadpool(
+                checker.prepare, data, name, values["published"], values["url"]
             )
+            result = await state.call(checker.store, submission)
         except FactcheckError as exc:
             return page(request, "check.html", 400, values=values, error=_line(exc))
         return RedirectResponse(f"/runs/{quote(result.run_id)}", status_code=303)
@@ -282,12 +295,21 @@ def create_app(
         fmt = request.path_params["fmt"]
         if fmt not in FORMATS:
             raise HTTPException(404, f"report format {fmt!r}: expected one of {', '.join(FORMATS)}")
-        base = str(request.url_for("download", run_id=run_id, fmt="html"))
         try:
             report = await state.call(build_report, run_id)
         except InputError as exc:
             raise HTTPException(404, str(exc)) from None
-        text = render(report, fmt, base_url=base)
+        params = request.query_params
+        try:  # ClaimReview needs where the HTML report is published and who publishes it
+            text = render(
+                report,
+                fmt,
+                base_url=params.get("base_url") or None,
+                author=params.get("author") or "",
+                author_url=params.get("author_url") or None,
+            )
+        except InputError as exc:
+            return page(request, "error.html", 400, error=_line(exc))
         filename = f"{Path(report.run.article).stem}-{report.run.run_id}{SUFFIXES[fmt]}"
         headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
         if fmt == "html":  # the report's own policy: it must open on its own, with no script
@@ -341,10 +363,17 @@ def create_app(
         Middleware(BaseHTTPMiddleware, dispatch=_guard(state)),
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
     ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(state.close)
+
     app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error, FactcheckError: library_error},
+        lifespan=lifespan,
     )
     app.state.desk = state
     return app

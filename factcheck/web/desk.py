@@ -17,7 +17,14 @@ from ..documents import DocumentLibrary, SearchHit
 from ..errors import InputError
 from ..reports import Report, report_of
 from ..review import Decision, ReviewItem, decide, find_item, review_items
-from ..run import RunResult, check_article, parse_article_url, parse_published
+from ..run import (
+    Analysis,
+    RunResult,
+    analyse_text,
+    check_article,
+    parse_article_url,
+    parse_published,
+)
 from ..runs import StoredClaim, StoredRun, load_run
 from ..status import (
     SEVERITIES,
@@ -28,7 +35,7 @@ from ..status import (
     run_counts,
 )
 from ..storage import Database
-from ..text import article_from_bytes
+from ..text import Article, article_from_bytes
 from ..tracing import Trace
 
 if TYPE_CHECKING:
@@ -285,32 +292,48 @@ def record_decision(
 
 
 @dataclass
+class Submission:
+    """An article sent to the desk, validated and analysed, ready to be matched and stored."""
+
+    article: Article
+    published: str | None
+    url: str | None
+    analysis: Analysis
+
+
+@dataclass
 class Checker:
     """Checks articles sent to the desk with one pipeline, loaded once, one article at a time."""
 
     nlp: Language
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def check(
-        self,
-        db: Database,
-        data: bytes,
-        name: str,
-        published: str | None = None,
-        url: str | None = None,
-    ) -> RunResult:
-        """Check an uploaded or pasted article as `factcheck run` does, storing the run and its
-        log (in factcheck-logs/ beside the database); bad input raises InputError first."""
+    def prepare(
+        self, data: bytes, name: str, published: str | None = None, url: str | None = None
+    ) -> Submission:
+        """Decode and validate as `factcheck run` does (InputError first), then analyse."""
         article = article_from_bytes(data, name)
         published = parse_published(published or None)
         url = parse_article_url(url or None)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        log = db.path.parent / WEB_LOGS / f"{Path(name).stem}-{stamp}-{article.sha256[:6]}.jsonl"
-        # spaCy pipelines are not documented as thread-safe: one check at a time.
+        # spaCy pipelines are not documented as thread-safe: one analysis at a time.
         with self.lock:
-            return check_article(
-                article, published=published, url=url, db=db, log_path=log, nlp=self.nlp
-            )
+            analysis = analyse_text(article.text, published, self.nlp)
+        return Submission(article, published, url, analysis)
+
+    def store(self, db: Database, submission: Submission) -> RunResult:
+        """Match against the bulletins, store the run and write its log (in factcheck-logs/
+        beside the database), as `factcheck run` does."""
+        article = submission.article
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        name = f"{Path(article.path).stem}-{stamp}-{article.sha256[:6]}.jsonl"
+        return check_article(
+            article,
+            published=submission.published,
+            url=submission.url,
+            db=db,
+            log_path=db.path.parent / WEB_LOGS / name,
+            analysis=submission.analysis,
+        )
 
 
 def upload_name(filename: str | None, data: bytes) -> str:
