@@ -74,8 +74,11 @@ def build_desk_db(folder: Path, nlp: Any) -> DeskDb:
     ingested = library.ingest([page], Source("hostile-fixture", "hostile", "official", []))
     assert ingested.new == 1, ingested.errors
     result = run_article(
-        TAIYUAN, published="2019-04-15", db=Database(path), log_path=folder / "a.jsonl", nlp=nlp
+        TAIYUAN, published="2019-04-15", db=library.db, log_path=folder / "a.jsonl", nlp=nlp
     )
+    # Closed before the server starts: a connection left open here (whose locks a later
+    # Database() of this process dropped) would keep reading a WAL index the server replaced.
+    library.db.close()
     return DeskDb(path, result.run_id, folder)
 
 

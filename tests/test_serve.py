@@ -60,6 +60,7 @@ class Desk:
         return self.post(f"/runs/{run_id}/items/{item}", data)
 
     def database(self) -> Database:
+        """A connection of this process, the server's is in its own (see desk_site)."""
         return Database(self.db.path)
 
     def counts(self) -> tuple[int, int]:

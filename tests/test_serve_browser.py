@@ -118,6 +118,7 @@ def test_review_an_article_in_the_browser(desk: tuple[str, Path], page: Page) ->
     expect(page.locator(f"#item-{corrected} ol.history")).to_contain_text("→ 84个")
     db = Database(db_path)
     trail = {i.id: i for i in review_items(db, load_run(db, run_id))}
+    db.close()
     assert trail[dismissed].state == "dismiss" and trail[dismissed].latest.reviewer == "Ana"  # type: ignore[union-attr]
     assert [c.text for c in trail[corrected].claims] == ["85個"]
     assert trail[corrected].state == "correct" and trail[corrected].latest.value == "84个"  # type: ignore[union-attr]
@@ -128,6 +129,12 @@ def test_review_an_article_in_the_browser(desk: tuple[str, Path], page: Page) ->
     expect(page.locator(f"#c-{trail[corrected].claims[0].id}")).to_be_visible()
     assert current_item(page) in [v.id for v in trail.values() if any(
         c.id == trail[corrected].claims[0].id for c in v.claims)]  # fmt: skip
+
+    # A finding's mark after a figure (⚑f1) selects the finding's item.
+    mark = page.locator(".reading a.mark").first
+    finding = str(mark.get_attribute("href")).removeprefix("#f-")
+    mark.click()
+    assert current_item(page) == finding
 
     page.goto(f"{url}/runs/{run_id}#item-{corrected}")
     screenshots(page, "serve-article")

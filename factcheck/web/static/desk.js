@@ -58,11 +58,13 @@
     }
   });
 
-  // A figure in the article selects the first item that names it (its card opens too).
+  // A figure in the article selects the first item that names it (its card opens too); a
+  // finding's mark after a figure (⚑f3) selects that finding's item.
   document.addEventListener("click", function (event) {
-    const link = event.target.closest("a.fig, a.to-item");
+    const link = event.target.closest("a.fig, a.to-item, a.mark");
     if (!link) return;
-    const id = link.dataset.item;
+    const mark = link.classList.contains("mark") && link.getAttribute("href").match(/^#f-(.+)$/);
+    const id = mark ? mark[1] : link.dataset.item;
     const claim = link.dataset.claim;
     const item = id ? document.getElementById("item-" + id) :
       items().find((i) => i.dataset.claims.split(" ").includes(claim));
