@@ -6,6 +6,7 @@ to tests/artifacts/.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from factcheck.review import review_items
 from factcheck.runs import load_run
 from factcheck.storage import Database
 
+CURRENT = re.compile(r"\bcurrent\b")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package, no download
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -77,7 +79,7 @@ def test_review_an_article_in_the_browser(desk: tuple[str, Path], page: Page) ->
     expect(page.locator("#status")).to_contain_text("flagged")
     items = page.locator("article.item")
     ids = [str(items.nth(n).get_attribute("data-item")) for n in range(items.count())]
-    assert len(ids) >= 3
+    assert len(ids) >= 4
 
     # Walk the items with the keyboard.
     page.keyboard.press("j")
@@ -98,18 +100,19 @@ def test_review_an_article_in_the_browser(desk: tuple[str, Path], page: Page) ->
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.locator(f"#item-{corrected} .state")).to_have_text("corrected")
-    assert current_item(page) == corrected  # the page comes back to the item decided
 
-    # Dismiss the next one with a note: j, d, type, Enter.
-    page.keyboard.press("j")
-    dismissed = current_item(page)
-    assert dismissed != corrected
+    # The page comes back at the item that came after it, so the walk goes on: dismiss it with a
+    # note (d, type, Enter), then confirm the one after (c).
+    dismissed, confirmed = ids[2], ids[3]
+    expect(page.locator(f"#item-{dismissed}")).to_have_class(CURRENT)
     page.keyboard.press("d")
     expect(page.locator(f"#item-{dismissed} form.d-dismiss input[name=note]")).to_be_focused()
     page.keyboard.type("会议纪要另有记载")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
     expect(page.locator(f"#item-{dismissed} .state")).to_have_text("dismissed")
+    expect(page.locator(f"#item-{confirmed}")).to_have_class(CURRENT)
+    page.keyboard.press("c")
+    expect(page.locator(f"#item-{confirmed} .state")).to_have_text("confirmed")
 
     # Reload: the decisions are there, with who and the note.
     page.reload()
@@ -120,6 +123,7 @@ def test_review_an_article_in_the_browser(desk: tuple[str, Path], page: Page) ->
     trail = {i.id: i for i in review_items(db, load_run(db, run_id))}
     db.close()
     assert trail[dismissed].state == "dismiss" and trail[dismissed].latest.reviewer == "Ana"  # type: ignore[union-attr]
+    assert trail[confirmed].state == "confirm"
     assert [c.text for c in trail[corrected].claims] == ["85個"]
     assert trail[corrected].state == "correct" and trail[corrected].latest.value == "84个"  # type: ignore[union-attr]
 

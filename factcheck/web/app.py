@@ -274,7 +274,7 @@ def create_app(
             return page(
                 request, "article.html", 400, view=view, error=_line(exc), failed_item=item_id
             )
-        target = f"/runs/{quote(run_id)}#item-{quote(item_id)}"
+        target = f"/runs/{quote(run_id)}#item-{quote(_text(form, 'next') or item_id)}"
         return RedirectResponse(target, status_code=303)
 
     async def set_reviewer(request: Request) -> Response:
