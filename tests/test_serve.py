@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -579,3 +580,12 @@ def test_the_runs_page_follows_new_decisions(desk: Desk) -> None:
     item = item_ids(soup_of(desk.get(f"/runs/{run_id}")))[0]
     assert desk.decide(run_id, item, decision="confirm", reviewer="ana").status_code == 303
     assert progress() == before.replace("0 of", "1 of", 1)
+
+
+def test_a_port_in_use_is_a_one_line_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        message = cli_error("serve", "--port", port, "--db", str(tmp_path / "f.db"), cwd=tmp_path)
+    assert message == f"--host 127.0.0.1 --port {port}: cannot listen (Address already in use)"

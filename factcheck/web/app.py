@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -467,8 +468,22 @@ def serve(
             "give --token TOKEN (or --token generate)"
         )
     Database(db_path).close()  # a bad --db fails here with its one-line error
+    sock = listening(host, port)
     app = create_app(db_path, nlp=load_pipeline(), token=token, host=host)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={quote(token)}" if token else "")
     print(f"factcheck desk: {address} (database {db_path}); Ctrl-C stops it", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
+
+
+def listening(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or InputError (one line) when it cannot be."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        raise InputError(f"--host {host} --port {port}: cannot listen ({exc.strerror})") from None
+    return sock
