@@ -697,3 +697,32 @@ def db_datasette(
     console.print(f"Metadata: {escape(str(written))}", highlight=False)
     command = ["datasette", *serve_command(path, written)[3:]]
     console.print(escape(shlex.join(command)), highlight=False, soft_wrap=True)
+
+
+@app.command(cls=PlainUsage)
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option(metavar="ADDRESS", help="Address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(metavar="PORT", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TOKEN", help="Access token, required off loopback ('generate' makes one)."
+        ),
+    ] = None,
+) -> None:
+    """Open the review desk in the browser: runs, articles to review, bulletins, reports.
+
+    \b
+    Examples:
+      factcheck serve --db desk.db
+      factcheck serve --host 0.0.0.0 --token generate
+    """
+    from .storage import default_db_path
+    from .web.app import serve as serve_desk
+
+    serve_desk(db or default_db_path(), host=host, port=port, token=token)
