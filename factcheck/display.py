@@ -513,26 +513,28 @@ def short_url(url: str, width: int = 48) -> str:
 
 
 def review_table(items: list[ReviewItem]) -> Table:
-    """Review items of a run: id, what, proposal, state, last decision."""
-    table = Table(title="Review items", show_lines=True, expand=True)
-    for column, ratio in (
-        ("item", 1),
-        ("figures", 1),
-        ("proposed", 1),
-        ("state", 1),
-        ("message", 4),
-        ("last decision", 3),
-    ):
-        table.add_column(column, ratio=ratio, overflow="fold")
-    for item in items:
+    """Review items, most urgent first: id, proposal, state, the figures and message, last decision.
+
+    Ids, proposals and states never wrap (they are what `review --item` and scripts read); the
+    message leaves out the verdict the proposal column already gives."""
+    table = Table(title="Review items", box=SIMPLE_HEAD, expand=True)
+    for column in ("item", "proposed", "state"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("figures: message", ratio=3, overflow="fold")
+    table.add_column("last decision", ratio=2, overflow="fold")
+    for item in sorted(items, key=lambda i: _PROPOSAL_RANK.get(i.proposed, 3)):
         latest = item.latest
-        last = f"{latest.reviewer} {latest.at[:19]}: {latest.note}" if latest else ""
+        last = f"{latest.reviewer} {latest.at[:16]}: {latest.note}" if latest else ""
         table.add_row(
-            Text(item.id),
-            Text(" ".join(c.text for c in item.claims)),
-            Text(item.proposed),
+            Text(item.id, style="bold"),
+            Text(item.proposed, style=STATUS_STYLE.get(item.proposed, "")),
             Text(item.state),
-            Text(item.message),
+            Text(" ".join(c.text for c in item.claims), style="bold").append(
+                ": " + item.message.removeprefix(f"{item.proposed}:").strip(), style=""
+            ),
             Text(last),
         )
     return table
+
+
+_PROPOSAL_RANK = {"fail": 0, "contradicted": 0, "warn": 1, "unverified": 2}
