@@ -300,3 +300,24 @@ def test_piped_tables_are_tab_separated_lines(desk: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split("\t") == ["date", "source", "title", "snippet", "URL"]
     assert 2 <= len(lines) <= 4 and all(line.count("\t") == 4 for line in lines)
+
+
+def test_review_list_fits_80_columns_most_urgent_first(desk: Path) -> None:
+    from factcheck.display import review_table
+    from factcheck.review import review_items
+    from factcheck.runs import load_run
+    from factcheck.storage import Database
+
+    factcheck("run", "day/b-edited.txt", "-p", "2019-04-15", cwd=desk)
+    database = Database.existing(desk / "factcheck.db")
+    items = review_items(database, load_run(database))
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=True, color_system=None)
+    console.print(review_table(items))
+    lines = out.getvalue().splitlines()
+    assert max(console.measure(line).maximum for line in lines) <= 80
+    proposals = [
+        line.split()[1] for line in lines if line.strip()[:1] in ("f", "c") and "  " in line
+    ]
+    assert proposals[:2] == ["fail", "contradicted"] and "unverified" in proposals
+    assert not any(line.rstrip().endswith(("contr", "unver", "figur")) for line in lines)
