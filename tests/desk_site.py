@@ -26,15 +26,13 @@ from typing import Any
 
 import uvicorn
 from conftest import ROOT, TAIYUAN
-from fixture_site import FixtureSite
+from fixture_site import BULLETINS, FixtureSite, fetch_bulletins
 
 from factcheck.documents import DocumentLibrary
-from factcheck.fetching import PoliteClient
 from factcheck.run import run_article
-from factcheck.sources import Limits, Source
+from factcheck.sources import Source
 from factcheck.storage import Database
 
-BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 RLO = "\u202e"
 PAYLOAD = f"<script>window.pwned=1</script><img src=x onerror=\"document.title='pwned'\"></textarea>{RLO}txt.exe"
@@ -63,12 +61,7 @@ def build_desk_db(folder: Path, nlp: Any) -> DeskDb:
     path = folder / "desk.db"
     with FixtureSite(root=BULLETINS) as site:
         library = DocumentLibrary(Database(path))
-        for name, tier, start in (
-            ("official-fixture", "official", "/official/index.html"),
-            ("media-fixture", "media", "/media/index.html"),
-        ):
-            source = Source(name, name, tier, [site.url(start)], limits=Limits(delay=0.0))
-            assert library.fetch(source, client=PoliteClient(sleep=lambda s: None)).failed == 0
+        fetch_bulletins(library, site)
     page = folder / "hostile.html"
     page.write_text(HOSTILE_PAGE, encoding="utf-8")
     ingested = library.ingest([page], Source("hostile-fixture", "hostile", "official", []))

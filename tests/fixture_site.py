@@ -17,6 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from factcheck.documents import DocumentLibrary
+from factcheck.fetching import PoliteClient
+from factcheck.sources import Limits, Source
+
 SITE_ROOT = Path(__file__).parent / "fixtures" / "site"
 LAST_MODIFIED = formatdate(1555381800, usegmt=True)  # Tue, 16 Apr 2019 02:30:00 GMT
 BIG_BYTES = 3_000_000
@@ -188,3 +192,20 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # the client hung up, as it should on an oversized body
             return 0
         return len(data)
+
+
+BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
+# The made-up bulletins' two sources, as the tests that match against them register them.
+BULLETIN_SOURCES = (
+    ("official-fixture", "official", "/official/index.html"),
+    ("media-fixture", "media", "/media/index.html"),
+)
+
+
+def fetch_bulletins(library: DocumentLibrary, site: FixtureSite) -> None:
+    """Fetch the made-up bulletins of tests/fixtures/bulletins from `site` into `library`, at once
+    (no delay between requests), every page stored."""
+    for name, tier, start in BULLETIN_SOURCES:
+        source = Source(name, name, tier, [site.url(start)], limits=Limits(delay=0.0))
+        report = library.fetch(source, client=PoliteClient(sleep=lambda s: None))
+        assert report.failed == 0, report.errors

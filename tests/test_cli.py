@@ -14,7 +14,7 @@ from conftest import TAIYUAN
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def factcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def factcheck(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     # PYTHONPATH: this checkout's package, not whichever one the environment installed.
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     env = {
@@ -27,6 +27,7 @@ def factcheck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "factcheck", *args],
         cwd=cwd,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,

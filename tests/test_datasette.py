@@ -18,19 +18,16 @@ from typing import Any
 
 import pytest
 from conftest import TAIYUAN
-from fixture_site import FixtureSite
+from fixture_site import BULLETINS, FixtureSite, fetch_bulletins
 
 from factcheck.datasette import metadata, serve_command, write_metadata
 from factcheck.documents import DocumentLibrary
 from factcheck.errors import DatabaseError
-from factcheck.fetching import PoliteClient
 from factcheck.review import decide, find_item, review_items
 from factcheck.run import run_article
 from factcheck.runs import load_run
-from factcheck.sources import Limits, Source
 from factcheck.storage import Database
 
-BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
 ORIGIN = "/official/201903/t20190305_1001.html"  # the bulletin that first gives the 128 gangs
 DRIFTING = "/media/201904/t20190420_2002.html"  # a later report of 126
 NOTE = "the edit was deliberate"
@@ -50,12 +47,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory, nlp) -> Desk:  # type: ignore
     path = folder / "desk.db"
     with FixtureSite(root=BULLETINS) as site:
         library = DocumentLibrary(Database(path))
-        for name, tier, start in (
-            ("official-fixture", "official", "/official/index.html"),
-            ("media-fixture", "media", "/media/index.html"),
-        ):
-            source = Source(name, name, tier, [site.url(start)], limits=Limits(delay=0.0))
-            assert library.fetch(source, client=PoliteClient(sleep=lambda s: None)).failed == 0
+        fetch_bulletins(library, site)
         base = site.base
     article = folder / "edited.txt"
     text = TAIYUAN.read_text(encoding="utf-8")

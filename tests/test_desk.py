@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TAIYUAN
+from fixture_site import BULLETINS
 from rich.console import Console
 from test_cli import factcheck
 
@@ -20,7 +21,6 @@ from factcheck.display import print_run
 from factcheck.run import reviewed, run_article
 from factcheck.status import run_counts
 
-BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
 SMALL = "今年1-3月，全市共有企业100家，其中国有企业30家，民营企业80家。\n"
 
 
@@ -69,8 +69,17 @@ def test_many_articles_in_one_run_give_a_table_and_one_log_each(desk: Path) -> N
 
 def test_one_combined_log_and_standard_input(desk: Path, tmp_path: Path) -> None:
     log = tmp_path / "day.jsonl"
-    result = factcheck_stdin(
-        desk, SMALL, "run", "-", "day/a-clean.txt", "-p", "2019-04-15", "--log", str(log), "-q"
+    result = factcheck(
+        "run",
+        "-",
+        "day/a-clean.txt",
+        "-p",
+        "2019-04-15",
+        "--log",
+        str(log),
+        "-q",
+        cwd=desk,
+        stdin=SMALL,
     )
     assert result.returncode == 1, result.stderr
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
@@ -81,25 +90,6 @@ def test_one_combined_log_and_standard_input(desk: Path, tmp_path: Path) -> None
     # every run's records sit between its run record and its summary
     kinds = [r["type"] for r in records]
     assert kinds[0] == "run" and kinds[-1] == "summary" and kinds.count("run") == 2
-
-
-def factcheck_stdin(cwd: Path, text: str, *args: str):  # type: ignore[no-untyped-def]
-    import os
-    import subprocess
-    import sys
-
-    from test_cli import ROOT
-
-    env = {**os.environ, "FACTCHECK_DB": str(cwd / "factcheck.db"), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "factcheck", *args],
-        cwd=cwd,
-        env=env,
-        input=text,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_a_bad_input_among_many_stops_before_anything_is_written(tmp_path: Path) -> None:

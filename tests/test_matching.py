@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import TAIYUAN
-from fixture_site import FixtureSite
+from fixture_site import BULLETINS, FixtureSite, fetch_bulletins
 
 from factcheck.claims import extract_claims
 from factcheck.documents import DocumentLibrary
@@ -25,7 +25,6 @@ from factcheck.run import Analysis, analyse_text, run_article
 from factcheck.sources import Limits, Source
 from factcheck.storage import Database
 
-BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
 PAGE = {
     1: "/official/201903/t20190305_1001.html",
     2: "/official/201904/t20190412_1002.html",
@@ -62,13 +61,7 @@ def bulletin_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     path = tmp_path_factory.mktemp("bulletins") / "f.db"
     with FixtureSite(root=BULLETINS) as site:
         library = DocumentLibrary(Database(path))
-        for name, tier, start in (
-            ("official-fixture", "official", "/official/index.html"),
-            ("media-fixture", "media", "/media/index.html"),
-        ):
-            source = Source(name, name, tier, [site.url(start)], limits=Limits(delay=0.0))
-            report = library.fetch(source, client=PoliteClient(sleep=lambda s: None))
-            assert report.failed == 0
+        fetch_bulletins(library, site)
         yield path, site.base
 
 

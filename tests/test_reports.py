@@ -24,11 +24,10 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import TAIYUAN
-from fixture_site import FixtureSite
+from fixture_site import FixtureSite, fetch_bulletins
 
 from factcheck.documents import DocumentLibrary
 from factcheck.errors import InputError
-from factcheck.fetching import PoliteClient
 from factcheck.reports import (
     ARTICLE_BACKGROUND,
     BEST_RATING,
@@ -51,7 +50,7 @@ from factcheck.reports import (
 from factcheck.review import decide, find_item, review_items
 from factcheck.run import run_article
 from factcheck.runs import StoredClaim, StoredRun, load_run
-from factcheck.sources import Limits, Source
+from factcheck.sources import Source
 from factcheck.status import VERDICTS, run_counts
 from factcheck.storage import Database
 
@@ -98,12 +97,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, nlp) -> Built:  # type: igno
     path = folder / "f.db"
     with FixtureSite(root=BULLETINS) as site:
         library = DocumentLibrary(Database(path))
-        for name, tier, start in (
-            ("official-fixture", "official", "/official/index.html"),
-            ("media-fixture", "media", "/media/index.html"),
-        ):
-            source = Source(name, name, tier, [site.url(start)], limits=Limits(delay=0.0))
-            assert library.fetch(source, client=PoliteClient(sleep=lambda s: None)).failed == 0
+        fetch_bulletins(library, site)
     page = folder / "hostile.html"
     page.write_text(HOSTILE_PAGE, encoding="utf-8")
     ingested = library.ingest([page], Source("hostile-fixture", HOSTILE_PUBLISHER, "official", []))
