@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from conftest import TAIYUAN
-from fixture_site import FixtureSite, fetch_bulletins
+from fixture_site import BULLETINS, FixtureSite, fetch_bulletins
 
 from factcheck.documents import DocumentLibrary
 from factcheck.errors import InputError
@@ -54,7 +54,6 @@ from factcheck.sources import Source
 from factcheck.status import VERDICTS, run_counts
 from factcheck.storage import Database
 
-BULLETINS = Path(__file__).parent / "fixtures" / "bulletins"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's package
 ARTICLE_URL = "https://news.example/2019-04-15/taiyuan.html"
