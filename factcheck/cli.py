@@ -688,11 +688,11 @@ def db_datasette(
 
     from .datasette import serve_command, write_metadata
     from .files import check_output
-    from .run import protected_files
+    from .run import database_files
     from .storage import default_db_path
 
     path = db or default_db_path()
-    check_output(output, "--output", protected_files(output, path)[1:])
+    check_output(output, "--output", database_files(path))
     written = write_metadata(path, output)
     console.print(f"Metadata: {escape(str(written))}", highlight=False)
     command = ["datasette", *serve_command(path, written)[3:]]

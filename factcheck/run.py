@@ -124,12 +124,16 @@ def protected_files(
     article: str | Path, db: Database | str | Path | None
 ) -> list[tuple[Path, str]]:
     """The files an output must never replace: the article, the database and its WAL files."""
-    files = [(Path(article), "the article")]
-    if db is not None:
-        path = db.path if isinstance(db, Database) else Path(db)
-        files += [(path, "the database")]
-        files += [(Path(f"{path}{suffix}"), "the database's journal") for suffix in _JOURNALS]
-    return files
+    return [(Path(article), "the article"), *database_files(db)]
+
+
+def database_files(db: Database | str | Path | None) -> list[tuple[Path, str]]:
+    """The database file and its journals, each with what it is (for output checks)."""
+    if db is None:
+        return []
+    path = db.path if isinstance(db, Database) else Path(db)
+    journals = [(Path(f"{path}{suffix}"), "the database's journal") for suffix in _JOURNALS]
+    return [(path, "the database"), *journals]
 
 
 _JOURNALS = ("-wal", "-shm", "-journal")
