@@ -187,7 +187,7 @@ def check_article(
     url = parse_article_url(url)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     run_id = new_run_id(article.sha256, now)
-    target = log_path or default_log_path(article.path, run_id)
+    target = Path(log_path) if log_path is not None else default_log_path(article.path, run_id)
     if write:
         check_output(target, "--log", protected_files(article.path, db), log=True)
     if store and db is not None and not isinstance(db, Database):
@@ -271,6 +271,7 @@ def run_articles(
         raise InputError("--url names one article's address; give one article with it")
     published = parse_published(published)
     if log_path is not None:
+        log_path = Path(log_path)
         protected = [p for a in articles for p in protected_files(a.path, db)]
         check_output(log_path, "--log", protected, log=True)
     else:  # the logs' folder, once, before the first article is analysed

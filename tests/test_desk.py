@@ -311,3 +311,13 @@ def test_review_list_fits_80_columns_most_urgent_first(desk: Path) -> None:
     ]
     assert proposals[:2] == ["fail", "contradicted"] and "unverified" in proposals
     assert not any(line.rstrip().endswith(("contr", "unver", "figur")) for line in lines)
+
+
+def test_the_library_takes_paths_as_strings(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SMALL, encoding="utf-8")
+    result = run_article(
+        str(tmp_path / "a.txt"),
+        log_path=str(tmp_path / "a.jsonl"),
+        db=str(tmp_path / "a.db"),  # type: ignore[arg-type]
+    )
+    assert result.log_path == tmp_path / "a.jsonl" and (tmp_path / "a.jsonl").exists()
