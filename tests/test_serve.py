@@ -389,6 +389,19 @@ def test_items_come_in_severity_order(desk: Desk, tampered: str) -> None:
     assert ranks == sorted(ranks) and ranks[0] == 0 and len(set(ranks)) > 1
 
 
+def test_evidence_shows_origin_repetitions_and_drift(desk: Desk, tampered: str) -> None:
+    page = soup_of(desk.get(f"/runs/{tampered}"))
+    rows = page.select("table.ev tr")
+    roles = {cls for row in rows for cls in row.get("class", [])}
+    assert {"origin", "repeat", "drift"} <= roles
+    drift = next(row for row in rows if "drift" in row.get("class", []))
+    assert "drift: another value" in drift.get_text() and "126" in drift.get_text()
+    origin = next(row for row in rows if "origin" in row.get("class", []))
+    assert origin.select_one("blockquote") and origin.select_one("a.doc")["href"].startswith(
+        "/documents/"
+    )
+
+
 def test_the_runs_page_filters_and_searches(desk: Desk, tampered: str) -> None:
     db = desk.database()
     flagged = list_runs(db, "flagged")
